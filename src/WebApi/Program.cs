@@ -1,6 +1,99 @@
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Json;
+using Ticketing.Application;
+using Ticketing.Infrastructure;
+using Ticketing.WebApi.Endpoints;
+using Ticketing.WebApi.Infrastructure;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    // Bodies are small JSON documents; the seat-map upload raises its own limit.
+    kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+    kestrel.AddServerHeader = false;
+});
+
+builder.Services.AddApplication();
+builder.Services.AddInfrastructure(builder.Configuration, builder.Environment);
+builder.Services.AddOptions<SeatMapOptions>().Bind(builder.Configuration.GetSection("SeatMap")).ValidateDataAnnotations().ValidateOnStart();
+
+builder.Services.Configure<JsonOptions>(o =>
+{
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+    o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+});
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+{
+    var status = ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode;
+    ctx.ProblemDetails.Extensions.TryAdd("code", ProblemResults.CodeOf(status));
+    ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
+});
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+
+// Accounts: the shared framework's bearer tokens. Keys are shared through a key ring folder so that several
+// instances accept each other's tokens.
+var keysPath = builder.Configuration["DataProtection:KeysPath"] ?? Path.Combine(builder.Environment.ContentRootPath, "data", "keys");
+builder.Services.AddDataProtection().SetApplicationName("Ticketing.WebApi").PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
+    .AddBearerToken(o =>
+    {
+        o.BearerTokenExpiration = TimeSpan.FromHours(1);
+        o.RefreshTokenExpiration = TimeSpan.FromDays(14);
+    });
+builder.Services.AddAuthorizationBuilder()
+    .AddPolicy(Roles.OrganizerPolicy, p => p.RequireRole(Roles.Organizer, Roles.Admin))
+    .AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin));
+
+builder.Services.AddRateLimiter(o =>
+{
+    o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    o.OnRejected = RateLimitRejection.WriteAsync;
+    o.AddPolicy(AccountEndpoints.AuthRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+        context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+        _ => new FixedWindowRateLimiterOptions { PermitLimit = builder.Configuration.GetValue("RateLimits:AuthPerMinute", 20), Window = TimeSpan.FromMinutes(1) }));
+});
+
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+{
+    document.Info.Title = "Ticketing API";
+    document.Info.Description = "Events, seat maps, accounts. Errors are RFC 9457 ProblemDetails with a stable `code`.";
+    return Task.CompletedTask;
+}));
+
 var app = builder.Build();
-app.MapGet("/health", () => "ok");
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapOpenApi("/openapi/{documentName}.json");
+app.UseSwaggerUI(o =>
+{
+    o.RoutePrefix = "docs";
+    o.SwaggerEndpoint("/openapi/v1.json", "Ticketing API v1");
+    o.DocumentTitle = "Ticketing API";
+});
+
+app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
+app.MapAccountEndpoints();
+app.MapOrganizerEndpoints();
+app.MapCatalogEndpoints();
+
+// Anything else under the API is a ProblemDetails 404, not an empty answer.
+app.MapFallback((HttpContext context) => Results.Problem(
+    statusCode: StatusCodes.Status404NotFound,
+    title: ProblemResults.TitleOf(404),
+    detail: $"No endpoint answers {context.Request.Method} {context.Request.Path}.",
+    type: ProblemResults.TypeBase + "route/not_found",
+    extensions: new Dictionary<string, object?> { ["code"] = "route.not_found" })).ExcludeFromDescription();
+
 app.Run();
 
 public partial class Program;

@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Ticketing.Domain.Accounts;
+using Ticketing.Domain.Catalog;
+using Ticketing.Domain.Orders;
+
+namespace Ticketing.Application.Abstractions;
+
+/// <summary>The database as the handlers see it: the sets they query and one save per command.</summary>
+public interface IAppDbContext
+{
+    DbSet<User> Users { get; }
+
+    DbSet<Event> Events { get; }
+
+    DbSet<Performance> Performances { get; }
+
+    DbSet<PriceGrade> PriceGrades { get; }
+
+    DbSet<Seat> Seats { get; }
+
+    DbSet<Order> Orders { get; }
+
+    DbSet<OrderLine> OrderLines { get; }
+
+    DatabaseFacade Database { get; }
+
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Tells whether a failed save broke a unique index (a live seat taken twice, an email used twice).</summary>
+public interface IUniqueViolationDetector
+{
+    bool IsUniqueViolation(DbUpdateException exception);
+}

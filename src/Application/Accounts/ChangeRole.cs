@@ -1,0 +1,51 @@
+using FluentValidation;
+using MediatR;
+using Ticketing.Application.Abstractions;
+using Ticketing.Application.Common;
+using Ticketing.Domain.Accounts;
+
+namespace Ticketing.Application.Accounts;
+
+/// <summary>An admin makes an account a fan, an organizer or an admin.</summary>
+public sealed record ChangeRole(Guid UserId, string Role) : IRequest<Result<AccountDto>>;
+
+public sealed class ChangeRoleValidator : AbstractValidator<ChangeRole>
+{
+    public ChangeRoleValidator()
+    {
+        RuleFor(x => x.UserId).NotEmpty();
+        RuleFor(x => x.Role).NotEmpty()
+            .Must(r => Enum.TryParse<Role>(r, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(r, out _))
+            .WithMessage("Role must be one of: fan, organizer, admin.");
+    }
+}
+
+public sealed class ChangeRoleHandler(IAppDbContext db) : IRequestHandler<ChangeRole, Result<AccountDto>>
+{
+    public async Task<Result<AccountDto>> Handle(ChangeRole request, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.FindAsync([request.UserId], cancellationToken);
+        if (user is null)
+        {
+            return Error.NotFound("account.not_found", "No account has this id.");
+        }
+
+        user.ChangeRole(Enum.Parse<Role>(request.Role, ignoreCase: true));
+        await db.SaveChangesAsync(cancellationToken);
+        return user.ToDto();
+    }
+}
+
+/// <summary>The caller's own account.</summary>
+public sealed record GetAccount(Guid UserId) : IRequest<Result<AccountDto>>;
+
+public sealed class GetAccountHandler(IAppDbContext db) : IRequestHandler<GetAccount, Result<AccountDto>>
+{
+    public async Task<Result<AccountDto>> Handle(GetAccount request, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.FindAsync([request.UserId], cancellationToken);
+        return user is null
+            ? Error.NotFound("account.not_found", "The account no longer exists.")
+            : user.ToDto();
+    }
+}

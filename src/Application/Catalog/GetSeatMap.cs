@@ -1,0 +1,64 @@
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+using Ticketing.Application.Abstractions;
+using Ticketing.Application.Common;
+using Ticketing.Domain.Orders;
+
+namespace Ticketing.Application.Catalog;
+
+/// <summary>Every seat of a published performance with its status now.</summary>
+public sealed record GetSeatMap(long PerformanceId) : IRequest<Result<SeatMapView>>;
+
+/// <summary>The cached layout plus one status byte per seat, in layout order.</summary>
+public sealed record SeatMapView(SeatLayout Layout, SeatStatus[] Statuses, DateTimeOffset AsOf);
+
+public enum SeatStatus : byte
+{
+    Available = 0,
+    Held = 1,
+    Sold = 2,
+}
+
+public sealed class GetSeatMapHandler(ISeatLayoutCache layouts, IAppDbContext db, TimeProvider clock)
+    : IRequestHandler<GetSeatMap, Result<SeatMapView>>
+{
+    public async Task<Result<SeatMapView>> Handle(GetSeatMap request, CancellationToken cancellationToken)
+    {
+        var layout = await layouts.GetAsync(request.PerformanceId, cancellationToken);
+        if (layout is not { IsPublished: true })
+        {
+            return Error.NotFound("performance.not_found", "No published performance has this id.");
+        }
+
+        var now = clock.GetUtcNow();
+        var statuses = new SeatStatus[layout.Count];
+        var taken = await SeatAvailability.LiveSeatsAsync(db, request.PerformanceId, now, cancellationToken);
+        foreach (var (seatId, status) in taken)
+        {
+            if (layout.IndexById.TryGetValue(seatId, out var index))
+            {
+                statuses[index] = status;
+            }
+        }
+
+        return new SeatMapView(layout, statuses, now);
+    }
+}
+
+internal static class SeatAvailability
+{
+    /// <summary>
+    /// Seats that live orders hold or own now. A pending order past its deadline does not count, even before the
+    /// expiry job has closed it: availability never waits on the job.
+    /// </summary>
+    public static async Task<List<(long SeatId, SeatStatus Status)>> LiveSeatsAsync(IAppDbContext db, long performanceId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rows = await db.OrderLines.AsNoTracking()
+            .Where(l => l.PerformanceId == performanceId && l.IsLive)
+            .Join(db.Orders, l => l.OrderId, o => o.Id, (l, o) => new { l.SeatId, o.Status, o.ExpiresAt })
+            .Where(x => x.Status != OrderStatus.Pending || x.ExpiresAt > now)
+            .Select(x => new { x.SeatId, x.Status })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => (r.SeatId, r.Status == OrderStatus.Paid ? SeatStatus.Sold : SeatStatus.Held)).ToList();
+    }
+}

@@ -1,0 +1,158 @@
+using System.Collections.Frozen;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Ticketing.Application.Abstractions;
+using Ticketing.Application.Events;
+using Ticketing.Domain.Catalog;
+
+namespace Ticketing.Application.Catalog;
+
+/// <summary>
+/// The fixed part of a performance's seat map, column by column, loaded once and kept in memory: seat maps do not
+/// change after a performance is created, so the seat map and the hold path read seats and prices from here.
+/// </summary>
+public sealed class SeatLayout
+{
+    internal SeatLayout(long performanceId, long eventId, bool published, IReadOnlyList<GradeDto> grades, IReadOnlyList<string> sections, SeatColumns seats)
+    {
+        PerformanceId = performanceId;
+        EventId = eventId;
+        IsPublished = published;
+        Grades = grades;
+        Sections = sections;
+        Seats = seats;
+        var index = new Dictionary<long, int>(seats.Ids.Length);
+        for (var i = 0; i < seats.Ids.Length; i++)
+        {
+            index[seats.Ids[i]] = i;
+        }
+
+        IndexById = index.ToFrozenDictionary();
+    }
+
+    public long PerformanceId { get; }
+
+    public long EventId { get; }
+
+    public bool IsPublished { get; }
+
+    /// <summary>Grades in the order seats refer to them by index.</summary>
+    public IReadOnlyList<GradeDto> Grades { get; }
+
+    public IReadOnlyList<string> Sections { get; }
+
+    public SeatColumns Seats { get; }
+
+    /// <summary>Seat id → position in the columns.</summary>
+    public FrozenDictionary<long, int> IndexById { get; }
+
+    public int Count => Seats.Ids.Length;
+}
+
+/// <summary>Seats stored as parallel arrays: compact in memory and quick to write out.</summary>
+public sealed record SeatColumns(long[] Ids, string[] Labels, int[] SectionIndexes, string[] Rows, string[] Numbers, double[] Xs, double[] Ys, int[] GradeIndexes);
+
+/// <summary>Loads and caches <see cref="SeatLayout"/>s.</summary>
+public interface ISeatLayoutCache
+{
+    /// <summary>The layout, or null when the performance does not exist.</summary>
+    Task<SeatLayout?> GetAsync(long performanceId, CancellationToken cancellationToken);
+
+    /// <summary>Forgets a cached layout.</summary>
+    void Invalidate(long performanceId);
+}
+
+/// <remarks>
+/// Only layouts of published events are cached, so publishing needs no cross-instance invalidation. Loads are
+/// serialized so that a crowd arriving on a cold cache loads each layout once, not once per request.
+/// </remarks>
+internal sealed class SeatLayoutCache(IMemoryCache cache, IAppDbContext db) : ISeatLayoutCache
+{
+    private static readonly TimeSpan SlidingExpiration = TimeSpan.FromMinutes(30);
+    private static readonly SemaphoreSlim LoadGate = new(1, 1);
+
+    public async Task<SeatLayout?> GetAsync(long performanceId, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(Key(performanceId), out SeatLayout? layout))
+        {
+            return layout;
+        }
+
+        await LoadGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (cache.TryGetValue(Key(performanceId), out layout))
+            {
+                return layout;
+            }
+
+            layout = await LoadAsync(db, performanceId, cancellationToken);
+            if (layout is { IsPublished: true })
+            {
+                cache.Set(Key(performanceId), layout, new MemoryCacheEntryOptions { SlidingExpiration = SlidingExpiration });
+            }
+
+            return layout;
+        }
+        finally
+        {
+            LoadGate.Release();
+        }
+    }
+
+    public void Invalidate(long performanceId) => cache.Remove(Key(performanceId));
+
+    private static (string, long) Key(long performanceId) => ("seat-layout", performanceId);
+
+    private static async Task<SeatLayout?> LoadAsync(IAppDbContext db, long performanceId, CancellationToken cancellationToken)
+    {
+        var head = await db.Performances.AsNoTracking()
+            .Where(p => p.Id == performanceId)
+            .Select(p => new { p.Id, p.EventId, Published = db.Events.Any(e => e.Id == p.EventId && e.Status == EventStatus.Published) })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (head is null)
+        {
+            return null;
+        }
+
+        var grades = await db.PriceGrades.AsNoTracking()
+            .Where(g => g.PerformanceId == performanceId)
+            .OrderByDescending(g => g.Price).ThenBy(g => g.Code)
+            .Select(g => new GradeDto(g.Code, g.Name, g.Price, g.Color))
+            .ToListAsync(cancellationToken);
+        var gradeIndex = grades.Select((g, i) => (g.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal);
+
+        var rows = await db.Seats.AsNoTracking()
+            .Where(s => s.PerformanceId == performanceId)
+            .OrderBy(s => s.Id)
+            .Select(s => new { s.Id, s.Label, s.Section, s.Row, s.Number, s.X, s.Y, s.GradeCode })
+            .ToListAsync(cancellationToken);
+
+        var sections = new List<string>();
+        var sectionIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var columns = new SeatColumns(
+            new long[rows.Count], new string[rows.Count], new int[rows.Count], new string[rows.Count],
+            new string[rows.Count], new double[rows.Count], new double[rows.Count], new int[rows.Count]);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var s = rows[i];
+            if (!sectionIndex.TryGetValue(s.Section, out var si))
+            {
+                si = sections.Count;
+                sections.Add(s.Section);
+                sectionIndex[s.Section] = si;
+            }
+
+            columns.Ids[i] = s.Id;
+            columns.Labels[i] = s.Label;
+            columns.SectionIndexes[i] = si;
+            columns.Rows[i] = s.Row;
+            columns.Numbers[i] = s.Number;
+            columns.Xs[i] = s.X;
+            columns.Ys[i] = s.Y;
+            columns.GradeIndexes[i] = gradeIndex[s.GradeCode];
+        }
+
+        return new SeatLayout(head.Id, head.EventId, head.Published, grades, sections, columns);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Reflection;
+using FluentValidation;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Ticketing.Application.Catalog;
+using Ticketing.Application.Common;
+
+namespace Ticketing.Application;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// Registers MediatR 5.1 by hand (its DI package is absent from our feed): the mediator, every handler and
+    /// validator of this assembly, and the validation and logging behaviors.
+    /// </summary>
+    public static IServiceCollection AddApplication(this IServiceCollection services)
+    {
+        services.AddScoped<ServiceFactory>(provider => provider.GetService!);
+        services.AddScoped<IMediator, Mediator>();
+
+        var assembly = typeof(DependencyInjection).Assembly;
+        foreach (var type in assembly.GetTypes().Where(t => t is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false }))
+        {
+            foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType))
+            {
+                var definition = contract.GetGenericTypeDefinition();
+                if (definition == typeof(IRequestHandler<,>))
+                {
+                    services.AddTransient(contract, type);
+                }
+                else if (definition == typeof(IValidator<>))
+                {
+                    services.AddSingleton(contract, type);
+                }
+            }
+        }
+
+        services.AddMemoryCache();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<ISeatLayoutCache, SeatLayoutCache>();
+
+        // Order matters: logging wraps validation, so rejected requests are logged too.
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(LoggingBehavior<,>));
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
+        return services;
+    }
+
+    internal static Assembly Assembly => typeof(DependencyInjection).Assembly;
+}

@@ -1,0 +1,143 @@
+using Ticketing.Domain.Common;
+
+namespace Ticketing.Domain.Catalog;
+
+/// <summary>One showing of an event: when it starts, when it sells, its rules and its seat map.</summary>
+public sealed class Performance
+{
+    public const int MaxWaitingRoomIdLength = 64;
+
+    private readonly List<PriceGrade> _grades = [];
+    private readonly List<Seat> _seats = [];
+
+    private Performance()
+    {
+    }
+
+    public long Id { get; private set; }
+
+    public long EventId { get; private set; }
+
+    public DateTimeOffset StartsAt { get; private set; }
+
+    public DateTimeOffset SalesOpenAt { get; private set; }
+
+    public DateTimeOffset SalesCloseAt { get; private set; }
+
+    /// <summary>How long a hold keeps seats before it expires unpaid.</summary>
+    public TimeSpan HoldDuration { get; private set; }
+
+    public int MaxSeatsPerOrder { get; private set; }
+
+    /// <summary>Seats one fan may have in live orders for this performance, over all orders.</summary>
+    public int MaxSeatsPerFan { get; private set; }
+
+    public bool RequiresQueuePass { get; private set; }
+
+    public string? WaitingRoomId { get; private set; }
+
+    public int SeatCount { get; private set; }
+
+    public IReadOnlyList<PriceGrade> Grades => _grades;
+
+    public IReadOnlyList<Seat> Seats => _seats;
+
+    internal static Performance Create(Event owner, PerformanceSchedule schedule, PerformanceRules rules, SeatMap seatMap)
+    {
+        ArgumentNullException.ThrowIfNull(seatMap);
+        var p = new Performance { EventId = owner.Id };
+        p.Reschedule(schedule);
+        p.ChangeRules(rules);
+        foreach (var grade in seatMap.Grades)
+        {
+            p._grades.Add(new PriceGrade(grade.Code, grade.Name, grade.Price, grade.Color));
+        }
+
+        foreach (var seat in seatMap.Seats)
+        {
+            p._seats.Add(new Seat(seat.Section, seat.Row, seat.Number, seat.Label, seat.X, seat.Y, seat.GradeCode));
+        }
+
+        p.SeatCount = p._seats.Count;
+        return p;
+    }
+
+    public bool IsOnSale(DateTimeOffset now) => now >= SalesOpenAt && now < SalesCloseAt;
+
+    public void Reschedule(PerformanceSchedule schedule)
+    {
+        schedule.EnsureValid();
+        StartsAt = schedule.StartsAt;
+        SalesOpenAt = schedule.SalesOpenAt;
+        SalesCloseAt = schedule.SalesCloseAt;
+    }
+
+    public void ChangeRules(PerformanceRules rules)
+    {
+        rules.EnsureValid();
+        HoldDuration = rules.HoldDuration;
+        MaxSeatsPerOrder = rules.MaxSeatsPerOrder;
+        MaxSeatsPerFan = rules.MaxSeatsPerFan;
+        RequiresQueuePass = rules.RequiresQueuePass;
+        WaitingRoomId = rules.RequiresQueuePass ? rules.WaitingRoomId : null;
+    }
+}
+
+/// <summary>When a performance starts and when its tickets are on sale. Sales end no later than the start.</summary>
+public readonly record struct PerformanceSchedule(DateTimeOffset StartsAt, DateTimeOffset SalesOpenAt, DateTimeOffset SalesCloseAt)
+{
+    public void EnsureValid()
+    {
+        if (SalesOpenAt >= SalesCloseAt)
+        {
+            throw new DomainException("performance.sales_window_empty", "Sales must open before they close.");
+        }
+
+        if (SalesCloseAt > StartsAt)
+        {
+            throw new DomainException("performance.sales_after_start", "The sales window must end no later than the performance starts.");
+        }
+    }
+}
+
+/// <summary>The selling rules of a performance.</summary>
+public readonly record struct PerformanceRules(
+    TimeSpan HoldDuration,
+    int MaxSeatsPerOrder,
+    int MaxSeatsPerFan,
+    bool RequiresQueuePass,
+    string? WaitingRoomId)
+{
+    public static readonly TimeSpan DefaultHoldDuration = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan MinHoldDuration = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan MaxHoldDuration = TimeSpan.FromMinutes(30);
+    public const int DefaultMaxSeatsPerOrder = 4;
+    public const int DefaultMaxSeatsPerFan = 4;
+    public const int MaxSeatsPerOrderLimit = 20;
+
+    public static PerformanceRules Default { get; } =
+        new(DefaultHoldDuration, DefaultMaxSeatsPerOrder, DefaultMaxSeatsPerFan, false, null);
+
+    public void EnsureValid()
+    {
+        if (HoldDuration < MinHoldDuration || HoldDuration > MaxHoldDuration)
+        {
+            throw new DomainException("performance.hold_duration", $"The hold duration must be between {MinHoldDuration.TotalMinutes} and {MaxHoldDuration.TotalMinutes} minutes.");
+        }
+
+        if (MaxSeatsPerOrder is < 1 or > MaxSeatsPerOrderLimit)
+        {
+            throw new DomainException("performance.max_seats_per_order", $"Seats per order must be between 1 and {MaxSeatsPerOrderLimit}.");
+        }
+
+        if (MaxSeatsPerFan < MaxSeatsPerOrder || MaxSeatsPerFan > MaxSeatsPerOrderLimit * 5)
+        {
+            throw new DomainException("performance.max_seats_per_fan", "Seats per fan must be at least the seats per order.");
+        }
+
+        if (RequiresQueuePass && (string.IsNullOrWhiteSpace(WaitingRoomId) || WaitingRoomId.Length > Performance.MaxWaitingRoomIdLength))
+        {
+            throw new DomainException("performance.waiting_room_required", "A performance that requires a queue pass names its waiting room.");
+        }
+    }
+}

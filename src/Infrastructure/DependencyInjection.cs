@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Ticketing.Application.Abstractions;
+using Ticketing.Infrastructure.Identity;
+using Ticketing.Infrastructure.Persistence;
+
+namespace Ticketing.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// The adapters. With no configuration: SQLite in <c>data/ticketing.db</c> under the content root. With
+    /// <c>Database:Provider=SqlServer</c>: SQL Server at <c>ConnectionStrings:Ticketing</c>.
+    /// </summary>
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdminAccountOptions>().Bind(configuration.GetSection(AdminAccountOptions.SectionName));
+
+        var provider = configuration[$"{DatabaseOptions.SectionName}:Provider"] ?? "Sqlite";
+        var connectionString = configuration.GetConnectionString("Ticketing");
+        if (string.Equals(provider, "SqlServer", StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Ticketing is empty.");
+            }
+
+            services.AddDbContext<SqlServerAppDbContext>(o => o.UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure(3)));
+            services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqlServerAppDbContext>());
+        }
+        else
+        {
+            connectionString ??= $"Data Source={Path.Combine(environment.ContentRootPath, "data", "ticketing.db")}";
+            services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(connectionString));
+            services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
+        }
+
+        services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
+        services.AddSingleton<IUniqueViolationDetector, UniqueViolationDetector>();
+        services.AddSingleton<IPasswordHasher, AspNetPasswordHasher>();
+        services.AddHostedService<DatabaseInitializer>();
+        return services;
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Ticketing.Application.Abstractions;
+using Ticketing.Domain.Accounts;
+using Ticketing.Domain.Catalog;
+using Ticketing.Domain.Orders;
+
+namespace Ticketing.Infrastructure.Persistence;
+
+/// <summary>
+/// The database. Each provider has its own subclass so that each keeps its own migration set
+/// (<see cref="SqliteAppDbContext"/>, <see cref="SqlServerAppDbContext"/>).
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options) : DbContext(options), IAppDbContext
+{
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Event> Events => Set<Event>();
+
+    public DbSet<Performance> Performances => Set<Performance>();
+
+    public DbSet<PriceGrade> PriceGrades => Set<PriceGrade>();
+
+    public DbSet<Seat> Seats => Set<Seat>();
+
+    public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+
+    /// <summary>The filter of the unique index over live order lines, in this provider's SQL dialect.</summary>
+    protected abstract string LiveLineFilter { get; }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        modelBuilder.Entity<OrderLine>()
+            .HasIndex(l => new { l.PerformanceId, l.SeatId })
+            .IsUnique()
+            .HasFilter(LiveLineFilter)
+            .HasDatabaseName("UX_OrderLines_LiveSeat");
+    }
+}
+
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options)
+{
+    protected override string LiveLineFilter => "\"IsLive\" = 1";
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no date type and EF Core 6 cannot compare DateTimeOffset text there; we store UTC
+        // instants as sortable integers instead.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+    }
+}
+
+public sealed class SqlServerAppDbContext(DbContextOptions<SqlServerAppDbContext> options) : AppDbContext(options)
+{
+    protected override string LiveLineFilter => "[IsLive] = 1";
+}
