@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Ticketing.Application.Abstractions;
 using Ticketing.Infrastructure.Identity;
 using Ticketing.Infrastructure.Persistence;
+using Ticketing.Infrastructure.Scheduling;
+using Ticketing.Infrastructure.SeatLocks;
 
 namespace Ticketing.Infrastructure;
 
@@ -21,14 +23,15 @@ public static class DependencyInjection
 
         var provider = configuration[$"{DatabaseOptions.SectionName}:Provider"] ?? "Sqlite";
         var connectionString = configuration.GetConnectionString("Ticketing");
-        if (string.Equals(provider, "SqlServer", StringComparison.OrdinalIgnoreCase))
+        var sqlServer = string.Equals(provider, "SqlServer", StringComparison.OrdinalIgnoreCase);
+        if (sqlServer)
         {
             if (string.IsNullOrWhiteSpace(connectionString))
             {
                 throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Ticketing is empty.");
             }
 
-            services.AddDbContext<SqlServerAppDbContext>(o => o.UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure(3)));
+            services.AddDbContext<SqlServerAppDbContext>(o => o.UseSqlServer(connectionString));
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqlServerAppDbContext>());
         }
         else
@@ -41,7 +44,10 @@ public static class DependencyInjection
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddSingleton<IUniqueViolationDetector, UniqueViolationDetector>();
         services.AddSingleton<IPasswordHasher, AspNetPasswordHasher>();
+        // Registered after the initializer: hosted services start in order, so the scheduler finds its tables migrated.
         services.AddHostedService<DatabaseInitializer>();
+        services.AddScheduling(configuration, sqlServer, connectionString);
+        services.AddSeatLocks(configuration);
         return services;
     }
 }

@@ -56,6 +56,17 @@ builder.Services.AddRateLimiter(o =>
     o.AddPolicy(AccountEndpoints.AuthRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
         context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
         _ => new FixedWindowRateLimiterOptions { PermitLimit = builder.Configuration.GetValue("RateLimits:AuthPerMinute", 20), Window = TimeSpan.FromMinutes(1) }));
+
+    // Per fan (not per address: a stadium's fans share carrier NATs): a burst, then a steady refill.
+    o.AddPolicy(OrderEndpoints.HoldRateLimit, context => RateLimitPartition.GetTokenBucketLimiter(
+        context.User.Identity?.IsAuthenticated == true ? context.User.UserId().ToString() : context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+        _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = builder.Configuration.GetValue("RateLimits:HoldBurst", 10),
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(60.0 / Math.Max(1, builder.Configuration.GetValue("RateLimits:HoldsPerMinute", 30))),
+            QueueLimit = 0,
+        }));
 });
 
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -85,6 +96,7 @@ app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("He
 app.MapAccountEndpoints();
 app.MapOrganizerEndpoints();
 app.MapCatalogEndpoints();
+app.MapOrderEndpoints();
 
 // Anything else under the API is a ProblemDetails 404, not an empty answer.
 app.MapFallback((HttpContext context) => Results.Problem(

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Ticketing.Domain.Accounts;
 using Ticketing.Domain.Catalog;
@@ -24,6 +25,8 @@ public interface IAppDbContext
     DbSet<OrderLine> OrderLines { get; }
 
     DatabaseFacade Database { get; }
+
+    ChangeTracker ChangeTracker { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

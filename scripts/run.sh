@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The run command: builds and starts the WaitingRoom and the WebApi on their embedded defaults
+# (SQLite files under each project's data/ folder, in-process stores, simulated payments, demo data),
+# then prints where everything is. Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+API_URL=${API_URL:-http://localhost:5000}
+ROOM_URL=${ROOM_URL:-http://localhost:5080}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+
+echo "Building..."
+dotnet build Ticketing.sln -c Debug -nologo -v quiet
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+mkdir -p data
+start() { # name project url
+  local name=$1 project=$2 url=$3
+  (cd "src/$project" && exec dotnet run --no-build --no-launch-profile --urls "$url") >"data/$name.log" 2>&1 &
+  pids+=($!)
+}
+
+wait_healthy() { # name url pid
+  local name=$1 url=$2
+  for _ in $(seq 1 120); do
+    if curl -fs "$url/health" >/dev/null 2>&1; then return 0; fi
+    sleep 0.5
+  done
+  echo "$name did not start; its log (data/$name.log):" >&2
+  tail -n 40 "data/$name.log" >&2
+  exit 1
+}
+
+export WaitingRoom__BookingUrl=${WaitingRoom__BookingUrl:-$API_URL}
+export AccessPasses__JwksUrl=${AccessPasses__JwksUrl:-$ROOM_URL/.well-known/jwks.json}
+if [ -d src/WaitingRoom ]; then start waitingroom WaitingRoom "$ROOM_URL"; fi
+start webapi WebApi "$API_URL"
+if [ -d src/WaitingRoom ]; then wait_healthy WaitingRoom "$ROOM_URL"; fi
+wait_healthy WebApi "$API_URL"
+
+cat <<INFO
+
+Ticketing is running (logs in data/*.log). Ctrl-C stops it.
+
+  Queue page        $ROOM_URL/queue/demo
+  API docs          $API_URL/docs          (OpenAPI: $API_URL/openapi/v1.json)
+  Admin dashboard   $API_URL/admin
+  Events            $API_URL/api/events
+
+Demo accounts (embedded default only):
+  admin       admin@demo.ticketing       admin-demo-1
+  organizer   organizer@demo.ticketing   organizer-demo-1
+  fan         fan@demo.ticketing         fan-demo-1
+INFO
+if [ -d src/WaitingRoom ]; then
+  echo "  waiting-room admin key: see data/waitingroom.log (X-Admin-Key)"
+fi
+wait

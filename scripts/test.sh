@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need, builds, checks the SQL Server migration script,
+# runs every test project, and ends with the line "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing: ${need_apt[*]}. Install them (sudo apt-get install -y ${need_apt[*]}) and run again." >&2
+    exit 1
+  fi
+  echo "Installing ${need_apt[*]}..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet tool restore >/dev/null
+dotnet build Ticketing.sln -c Release -nologo -v quiet
+
+# The SQL Server schema is generated on every run so a model change can never silently break it.
+mkdir -p artifacts
+dotnet ef migrations script --idempotent --no-build --configuration Release \
+  --project src/Infrastructure --startup-project src/Infrastructure \
+  --context SqlServerAppDbContext --output artifacts/sqlserver-schema.sql >/dev/null
+echo "SQL Server migration script: artifacts/sqlserver-schema.sql ($(wc -l < artifacts/sqlserver-schema.sql) lines)"
+
+results=TestResults
+rm -rf "$results"
+status=0
+dotnet test Ticketing.sln -c Release --no-build --logger "trx" --results-directory "$results" -- RunConfiguration.CollectSourceInformation=false || status=$?
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  p=$(get passed); f=$(get failed); n=$(get notExecuted); e=$(get error); t=$(get timeout); a=$(get aborted)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+  skipped=$((skipped + ${n:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

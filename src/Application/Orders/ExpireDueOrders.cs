@@ -1,0 +1,66 @@
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Ticketing.Application.Abstractions;
+using Ticketing.Domain.Orders;
+
+namespace Ticketing.Application.Orders;
+
+/// <summary>
+/// Closes every pending order past its deadline and frees its seats. Run every second by the scheduler.
+/// Each order's transition is guarded by its version, so two instances running this at once expire each order
+/// exactly once: the second save finds the version moved and skips the order.
+/// </summary>
+public sealed record ExpireDueOrders(int BatchSize = ExpireDueOrders.DefaultBatchSize) : IRequest<ExpiryReport>
+{
+    public const int DefaultBatchSize = 500;
+}
+
+public sealed record ExpiryReport(int Expired, int Skipped);
+
+public sealed partial class ExpireDueOrdersHandler(IAppDbContext db, ISeatLock seatLock, TimeProvider clock, ILogger<ExpireDueOrdersHandler> logger)
+    : IRequestHandler<ExpireDueOrders, ExpiryReport>
+{
+    public async Task<ExpiryReport> Handle(ExpireDueOrders request, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var dueIds = await db.Orders.AsNoTracking()
+            .Where(o => o.Status == OrderStatus.Pending && o.ExpiresAt <= now)
+            .OrderBy(o => o.ExpiresAt)
+            .Select(o => o.Id)
+            .Take(request.BatchSize)
+            .ToListAsync(cancellationToken);
+        int expired = 0, skipped = 0;
+        foreach (var id in dueIds)
+        {
+            db.ChangeTracker.Clear();
+            var order = await db.Orders.Include(o => o.Lines).SingleAsync(o => o.Id == id, cancellationToken);
+            if (order.Status != OrderStatus.Pending)
+            {
+                skipped++;
+                continue;
+            }
+
+            order.Expire(now);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another instance (or a payment) moved this order first; it is theirs to finish.
+                skipped++;
+                continue;
+            }
+
+            expired++;
+            LogExpired(logger, order.Id, order.Lines.Count);
+            await SeatRelease.ReleaseAsync(seatLock, order, logger);
+        }
+
+        return new ExpiryReport(expired, skipped);
+    }
+
+    [LoggerMessage(EventId = 3200, Level = LogLevel.Information, Message = "Order {OrderId} expired; {Count} seats released")]
+    private static partial void LogExpired(ILogger logger, Guid orderId, int count);
+}

@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Ticketing.Infrastructure.Scheduling;
+
+/// <summary><c>Jobs</c> section.</summary>
+public sealed class SchedulingOptions
+{
+    public const string SectionName = "Jobs";
+
+    /// <summary>Runs the scheduler in this instance. Every instance may run it: the store is clustered.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often the expiry job looks for orders past their deadline.</summary>
+    [Range(200, 60_000)]
+    public int ExpiryIntervalMilliseconds { get; set; } = 1000;
+
+    /// <summary>The Quartz instance id; AUTO makes a unique one per process.</summary>
+    [Required]
+    public string InstanceId { get; set; } = "AUTO";
+}

@@ -1,0 +1,65 @@
+using MediatR;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Ticketing.Application.Events;
+using Ticketing.Application.Orders;
+using Ticketing.WebApi.Infrastructure;
+
+namespace Ticketing.WebApi.Endpoints;
+
+/// <summary>A fan's holds and orders. Every order endpoint answers only to the order's owner.</summary>
+internal static class OrderEndpoints
+{
+    public const string HoldRateLimit = "holds";
+
+    public static IEndpointRouteBuilder MapOrderEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/performances/{performanceId:long}/holds", HoldSeatsOfPerformance)
+            .WithTags("Orders")
+            .RequireAuthorization()
+            .RequireRateLimiting(HoldRateLimit)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        var orders = app.MapGroup("/api").WithTags("Orders").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        orders.MapGet("/orders/{orderId}", GetMyOrder).ProducesProblem(StatusCodes.Status404NotFound);
+        orders.MapDelete("/orders/{orderId}", CancelMyOrder).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapGet("/me/orders", ListOrdersOfMe).ProducesValidationProblem();
+        return app;
+    }
+
+    /// <summary>
+    /// Holds every requested seat or none. 201 with the pending order and its deadline; 409 lists the seats that
+    /// were taken; 503 with Retry-After when the seat lock store is unreachable (nothing is held then).
+    /// </summary>
+    public static async Task<Results<Created<OrderDto>, ProblemHttpResult>> HoldSeatsOfPerformance(
+        long performanceId, HoldRequest body, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
+        (await mediator.Send(new HoldSeats(context.User.UserId(), performanceId, body.SeatIds), cancellationToken))
+        .ToCreated(context, o => $"/api/orders/{o.Id}");
+
+    /// <summary>One of the caller's orders; anyone else's answers 404.</summary>
+    public static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> GetMyOrder(string orderId, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
+        OrderMapping.TryParseNumber(orderId, out var id)
+            ? (await mediator.Send(new GetOrder(context.User.UserId(), id), cancellationToken)).ToOk(context)
+            : NotFound(context);
+
+    /// <summary>Cancels a pending hold; its seats are free at once.</summary>
+    public static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> CancelMyOrder(string orderId, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
+        OrderMapping.TryParseNumber(orderId, out var id)
+            ? (await mediator.Send(new CancelOrder(context.User.UserId(), id), cancellationToken)).ToOk(context)
+            : NotFound(context);
+
+    /// <summary>The caller's orders, newest first.</summary>
+    public static async Task<Results<Ok<PagedResult<OrderDto>>, ProblemHttpResult>> ListOrdersOfMe(HttpContext context, IMediator mediator, CancellationToken cancellationToken, int page = 1, int pageSize = 20) =>
+        (await mediator.Send(new ListMyOrders(context.User.UserId(), page, pageSize), cancellationToken)).ToOk(context);
+
+    private static ProblemHttpResult NotFound(HttpContext context) =>
+        Ticketing.Application.Common.Error.NotFound("order.not_found", "You have no order with this id.").ToProblem(context);
+}
+
+public sealed record HoldRequest(IReadOnlyList<long>? SeatIds);
