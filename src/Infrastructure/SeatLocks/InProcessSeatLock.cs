@@ -1,0 +1,248 @@
+using System.Collections.Concurrent;
+using Ticketing.Application.Abstractions;
+
+namespace Ticketing.Infrastructure.SeatLocks;
+
+/// <summary>
+/// <see cref="ISeatLock"/> inside this process: the embedded default for a single instance. It follows
+/// the Redis adapter step for step (same conflict report, same sold marker, same expiry rule), so the
+/// two pass one contract test suite.
+/// </summary>
+/// <remarks>
+/// One dictionary of seats per performance, guarded by that performance's lock. Expiry is checked
+/// lazily on access against the injected <see cref="TimeProvider"/>'s monotonic timestamp (no timers);
+/// a hold lasts exactly its ttl. Expired entries nobody touches again are swept when a performance's
+/// dictionary has doubled since the last sweep.
+/// </remarks>
+internal sealed class InProcessSeatLock(TimeProvider timeProvider) : ISeatLock
+{
+    private const long Never = long.MaxValue;
+    private const int FirstSweepAt = 1024;
+
+    private readonly ConcurrentDictionary<long, Performance> _performances = new();
+
+    public ValueTask<SeatLockResult> TryAcquireAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, TimeSpan ttl, CancellationToken cancellationToken = default)
+    {
+        SeatLockArguments.Check(seatIds, holdId, ttl);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (seatIds.Count == 0)
+        {
+            return ValueTask.FromResult(SeatLockResult.Success);
+        }
+
+        var performance = _performances.GetOrAdd(performanceId, static _ => new Performance());
+        lock (performance.Gate)
+        {
+            var now = timeProvider.GetTimestamp();
+            var expiresAt = now + ToTimestampTicks(ttl);
+            performance.SweepIfGrown(now);
+
+            // Same steps as the Lua script: set seat by seat; on the first taken one, undo this call's
+            // sets and report that seat plus every later one that is held.
+            for (var i = 0; i < seatIds.Count; i++)
+            {
+                if (!performance.TryGetLive(seatIds[i], now, out _))
+                {
+                    performance.Seats[seatIds[i]] = new Entry(holdId, expiresAt);
+                    continue;
+                }
+
+                for (var j = 0; j < i; j++)
+                {
+                    performance.Seats.Remove(seatIds[j]);
+                }
+
+                List<long> taken = [seatIds[i]];
+                for (var j = i + 1; j < seatIds.Count; j++)
+                {
+                    if (performance.TryGetLive(seatIds[j], now, out _))
+                    {
+                        taken.Add(seatIds[j]);
+                    }
+                }
+
+                return ValueTask.FromResult(SeatLockResult.Conflict(taken));
+            }
+        }
+
+        return ValueTask.FromResult(SeatLockResult.Success);
+    }
+
+    public ValueTask<int> ReleaseAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, CancellationToken cancellationToken = default)
+    {
+        SeatLockArguments.Check(seatIds, holdId);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (seatIds.Count == 0 || !_performances.TryGetValue(performanceId, out var performance))
+        {
+            return ValueTask.FromResult(0);
+        }
+
+        var released = 0;
+        lock (performance.Gate)
+        {
+            var now = timeProvider.GetTimestamp();
+            foreach (var seatId in seatIds)
+            {
+                if (performance.TryGetLive(seatId, now, out var entry) && entry.Value == holdId)
+                {
+                    performance.Seats.Remove(seatId);
+                    released++;
+                }
+            }
+        }
+
+        return ValueTask.FromResult(released);
+    }
+
+    public ValueTask<bool> ExtendAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, TimeSpan ttl, CancellationToken cancellationToken = default)
+    {
+        SeatLockArguments.Check(seatIds, holdId, ttl);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (seatIds.Count == 0)
+        {
+            return ValueTask.FromResult(true);
+        }
+
+        if (!_performances.TryGetValue(performanceId, out var performance))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        lock (performance.Gate)
+        {
+            var now = timeProvider.GetTimestamp();
+            if (!performance.AllLiveWith(seatIds, now, holdId, alsoAccept: null))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            var expiresAt = now + ToTimestampTicks(ttl);
+            foreach (var seatId in seatIds)
+            {
+                performance.Seats[seatId] = new Entry(holdId, expiresAt);
+            }
+        }
+
+        return ValueTask.FromResult(true);
+    }
+
+    public ValueTask<bool> MarkSoldAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, CancellationToken cancellationToken = default)
+    {
+        SeatLockArguments.Check(seatIds, holdId);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (seatIds.Count == 0)
+        {
+            return ValueTask.FromResult(true);
+        }
+
+        if (!_performances.TryGetValue(performanceId, out var performance))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        var sold = SeatLockArguments.SoldPrefix + holdId;
+        lock (performance.Gate)
+        {
+            var now = timeProvider.GetTimestamp();
+            if (!performance.AllLiveWith(seatIds, now, holdId, alsoAccept: sold))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            foreach (var seatId in seatIds)
+            {
+                performance.Seats[seatId] = new Entry(sold, Never);
+            }
+        }
+
+        return ValueTask.FromResult(true);
+    }
+
+    public ValueTask<IReadOnlyDictionary<long, string>> GetHoldersAsync(long performanceId, IReadOnlyList<long> seatIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seatIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        var holders = new Dictionary<long, string>();
+        if (seatIds.Count == 0 || !_performances.TryGetValue(performanceId, out var performance))
+        {
+            return ValueTask.FromResult<IReadOnlyDictionary<long, string>>(holders);
+        }
+
+        lock (performance.Gate)
+        {
+            var now = timeProvider.GetTimestamp();
+            foreach (var seatId in seatIds)
+            {
+                if (performance.TryGetLive(seatId, now, out var entry))
+                {
+                    holders[seatId] = entry.Value;
+                }
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<long, string>>(holders);
+    }
+
+    private long ToTimestampTicks(TimeSpan ttl) =>
+        (long)((Int128)ttl.Ticks * timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond);
+
+    /// <summary>A seat's value (<c>holdId</c> or <c>sold:{holdId}</c>) and the timestamp it expires at.</summary>
+    private readonly record struct Entry(string Value, long ExpiresAt);
+
+    private sealed class Performance
+    {
+        public Lock Gate { get; } = new();
+
+        public Dictionary<long, Entry> Seats { get; } = [];
+
+        private int _sweepAt = FirstSweepAt;
+
+        /// <summary>The seat's live entry; an expired one is removed on the way.</summary>
+        public bool TryGetLive(long seatId, long now, out Entry entry)
+        {
+            if (!Seats.TryGetValue(seatId, out entry))
+            {
+                return false;
+            }
+
+            if (now < entry.ExpiresAt)
+            {
+                return true;
+            }
+
+            Seats.Remove(seatId);
+            return false;
+        }
+
+        public bool AllLiveWith(IReadOnlyList<long> seatIds, long now, string value, string? alsoAccept)
+        {
+            foreach (var seatId in seatIds)
+            {
+                if (!TryGetLive(seatId, now, out var entry) || (entry.Value != value && entry.Value != alsoAccept))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public void SweepIfGrown(long now)
+        {
+            if (Seats.Count < _sweepAt)
+            {
+                return;
+            }
+
+            foreach (var (seatId, entry) in Seats)
+            {
+                if (now >= entry.ExpiresAt)
+                {
+                    Seats.Remove(seatId);
+                }
+            }
+
+            _sweepAt = Math.Max(FirstSweepAt, Seats.Count * 2);
+        }
+    }
+}

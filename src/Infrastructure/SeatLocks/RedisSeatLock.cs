@@ -1,0 +1,318 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Ticketing.Application.Abstractions;
+
+namespace Ticketing.Infrastructure.SeatLocks;
+
+/// <summary>
+/// <see cref="ISeatLock"/> on Redis: each operation is one Lua script over the seat keys of one
+/// performance, so it is atomic and, thanks to the <c>{perf:N}</c> hash tag, touches one cluster slot.
+/// </summary>
+/// <remarks>
+/// <para>Key of a seat: <c>{KeyPrefix}seat:{perf:{performanceId}}:{seatId}</c>; value: the hold id while
+/// held (with a PX expiry), <c>sold:{holdId}</c> without expiry once sold.</para>
+/// <para>Scripts run by SHA1 (EVALSHA); after a Redis restart or SCRIPT FLUSH the NOSCRIPT reply makes
+/// one call fall back to the script text, which loads it again.</para>
+/// <para>Any connection error, timeout, or "server not ready" reply becomes
+/// <see cref="SeatLockUnavailableException"/>. A script either ran whole or not at all, so nothing is
+/// half-held; when an acquire's outcome is unknown (sent, no answer) a compare-and-delete release for
+/// the same hold id is queued behind it, so a hold the caller was told failed does not linger.</para>
+/// <para>Cancellation is honoured until the command is sent; after that the call waits at most
+/// <see cref="SeatLockOptions.OperationTimeout"/>.</para>
+/// </remarks>
+internal sealed partial class RedisSeatLock : ISeatLock
+{
+    // KEYS: seat keys. ARGV[1]: hold id, ARGV[2]: ttl in ms. Returns the 1-based indexes of the seats
+    // found taken (empty when all were set). The keys deleted on conflict were set by this very call.
+    private static readonly LuaScriptText AcquireScript = new("""
+        local hold, ttl = ARGV[1], ARGV[2]
+        for i = 1, #KEYS do
+          if not redis.call('SET', KEYS[i], hold, 'NX', 'PX', ttl) then
+            for j = 1, i - 1 do redis.call('DEL', KEYS[j]) end
+            local taken = { i }
+            for j = i + 1, #KEYS do
+              if redis.call('EXISTS', KEYS[j]) == 1 then taken[#taken + 1] = j end
+            end
+            return taken
+          end
+        end
+        return {}
+        """);
+
+    // Compare-and-delete: frees only the keys whose value is the hold id. Returns how many.
+    private static readonly LuaScriptText ReleaseScript = new("""
+        local released = 0
+        for i = 1, #KEYS do
+          if redis.call('GET', KEYS[i]) == ARGV[1] then
+            redis.call('DEL', KEYS[i])
+            released = released + 1
+          end
+        end
+        return released
+        """);
+
+    // Compare-and-pexpire, all or nothing: 1 when every key held the hold id (all extended), else 0.
+    private static readonly LuaScriptText ExtendScript = new("""
+        for i = 1, #KEYS do
+          if redis.call('GET', KEYS[i]) ~= ARGV[1] then return 0 end
+        end
+        for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+        return 1
+        """);
+
+    // Compare-and-set to 'sold:<hold>' without expiry (a plain SET drops the TTL, like PERSIST), all or
+    // nothing. A seat already sold to this hold counts as its own, so a retried call succeeds.
+    private static readonly LuaScriptText MarkSoldScript = new("""
+        local sold = 'sold:' .. ARGV[1]
+        for i = 1, #KEYS do
+          local value = redis.call('GET', KEYS[i])
+          if value ~= ARGV[1] and value ~= sold then return 0 end
+        end
+        for i = 1, #KEYS do redis.call('SET', KEYS[i], sold) end
+        return 1
+        """);
+
+    private static readonly string[] UnavailableReplies = ["LOADING", "READONLY", "MASTERDOWN", "BUSY", "TRYAGAIN", "CLUSTERDOWN"];
+
+    private readonly RedisConnection _connection;
+    private readonly ILogger<RedisSeatLock> _logger;
+    private readonly string _keyPrefix;
+    private readonly TimeSpan _operationTimeout;
+
+    public RedisSeatLock(RedisConnection connection, IOptions<SeatLockOptions> options, ILogger<RedisSeatLock> logger)
+    {
+        _connection = connection;
+        _logger = logger;
+        _keyPrefix = options.Value.KeyPrefix;
+        _operationTimeout = options.Value.OperationTimeout;
+    }
+
+    public async ValueTask<SeatLockResult> TryAcquireAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, TimeSpan ttl, CancellationToken cancellationToken = default)
+    {
+        SeatLockArguments.Check(seatIds, holdId, ttl);
+        if (seatIds.Count == 0)
+        {
+            return SeatLockResult.Success;
+        }
+
+        var keys = SeatKeys(performanceId, seatIds);
+        RedisValue[] args = [holdId, ToMilliseconds(ttl)];
+        RedisResult result;
+        try
+        {
+            result = await EvaluateAsync(AcquireScript, keys, args, "acquire", cancellationToken).ConfigureAwait(false);
+        }
+        catch (SeatLockUnavailableException ex) when (ex.Data.Contains(SentMarker))
+        {
+            QueueCompensatingRelease(keys, holdId);
+            throw;
+        }
+
+        var takenIndexes = (int[])result!;
+        if (takenIndexes.Length == 0)
+        {
+            return SeatLockResult.Success;
+        }
+
+        var taken = new long[takenIndexes.Length];
+        for (var i = 0; i < takenIndexes.Length; i++)
+        {
+            taken[i] = seatIds[takenIndexes[i] - 1];
+        }
+
+        return SeatLockResult.Conflict(taken);
+    }
+
+    public async ValueTask<int> ReleaseAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, CancellationToken cancellationToken = default)
+    {
+        SeatLockArguments.Check(seatIds, holdId);
+        if (seatIds.Count == 0)
+        {
+            return 0;
+        }
+
+        var result = await EvaluateAsync(ReleaseScript, SeatKeys(performanceId, seatIds), [holdId], "release", cancellationToken).ConfigureAwait(false);
+        return (int)result;
+    }
+
+    public async ValueTask<bool> ExtendAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, TimeSpan ttl, CancellationToken cancellationToken = default)
+    {
+        SeatLockArguments.Check(seatIds, holdId, ttl);
+        if (seatIds.Count == 0)
+        {
+            return true;
+        }
+
+        var result = await EvaluateAsync(ExtendScript, SeatKeys(performanceId, seatIds), [holdId, ToMilliseconds(ttl)], "extend", cancellationToken).ConfigureAwait(false);
+        return (int)result == 1;
+    }
+
+    public async ValueTask<bool> MarkSoldAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, CancellationToken cancellationToken = default)
+    {
+        SeatLockArguments.Check(seatIds, holdId);
+        if (seatIds.Count == 0)
+        {
+            return true;
+        }
+
+        var result = await EvaluateAsync(MarkSoldScript, SeatKeys(performanceId, seatIds), [holdId], "mark sold", cancellationToken).ConfigureAwait(false);
+        return (int)result == 1;
+    }
+
+    public async ValueTask<IReadOnlyDictionary<long, string>> GetHoldersAsync(long performanceId, IReadOnlyList<long> seatIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seatIds);
+        var holders = new Dictionary<long, string>();
+        if (seatIds.Count == 0)
+        {
+            return holders;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var keys = SeatKeys(performanceId, seatIds);
+        RedisValue[] values;
+        try
+        {
+            var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+            values = await database.StringGetAsync(keys).WaitAsync(_operationTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable("read holders", ex, sent: true);
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!values[i].IsNull)
+            {
+                holders[seatIds[i]] = values[i]!;
+            }
+        }
+
+        return holders;
+    }
+
+    /// <summary>The Redis key of a seat; the <c>{perf:N}</c> hash tag keeps a performance in one slot.</summary>
+    internal static string SeatKey(string keyPrefix, long performanceId, long seatId) =>
+        string.Concat(keyPrefix, "seat:{perf:", performanceId.ToString(CultureInfo.InvariantCulture), "}:", seatId.ToString(CultureInfo.InvariantCulture));
+
+    private RedisKey[] SeatKeys(long performanceId, IReadOnlyList<long> seatIds)
+    {
+        var performancePrefix = string.Concat(_keyPrefix, "seat:{perf:", performanceId.ToString(CultureInfo.InvariantCulture), "}:");
+        var keys = new RedisKey[seatIds.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = performancePrefix + seatIds[i].ToString(CultureInfo.InvariantCulture);
+        }
+
+        return keys;
+    }
+
+    private static long ToMilliseconds(TimeSpan ttl) => Math.Max(1, (long)Math.Ceiling(ttl.TotalMilliseconds));
+
+    private const string SentMarker = "Ticketing.SeatLocks.Sent";
+
+    private async Task<RedisResult> EvaluateAsync(LuaScriptText script, RedisKey[] keys, RedisValue[] args, string operation, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IDatabase database;
+        try
+        {
+            database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable(operation, ex, sent: false);
+        }
+
+        try
+        {
+            return await EvaluateByHashAsync(database, script, keys, args).WaitAsync(_operationTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable(operation, ex, sent: !IsNotSent(ex));
+        }
+    }
+
+    private static async Task<RedisResult> EvaluateByHashAsync(IDatabase database, LuaScriptText script, RedisKey[] keys, RedisValue[] args)
+    {
+        try
+        {
+            return await database.ScriptEvaluateAsync(script.Sha1, keys, args).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await database.ScriptEvaluateAsync(script.Text, keys, args).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The acquire may have run although its answer never came back: queue a compare-and-delete for
+    /// the same hold id behind it on the same connection, so the caller's "failed" stays true.
+    /// </summary>
+    private void QueueCompensatingRelease(RedisKey[] keys, string holdId)
+    {
+        try
+        {
+            var database = _connection.GetDatabaseAsync(CancellationToken.None);
+            if (database.IsCompletedSuccessfully)
+            {
+                database.Result.ScriptEvaluate(ReleaseScript.Text, keys, [holdId], CommandFlags.FireAndForget);
+            }
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            LogCompensationNotSent(_logger, keys.Length, ex);
+        }
+    }
+
+    /// <summary>The multiplexer refused the command for want of a connection: it never left this process.</summary>
+    private static bool IsNotSent(Exception exception) =>
+        exception is RedisConnectionException { FailureType: ConnectionFailureType.UnableToResolvePhysicalConnection };
+
+    private static bool IsUnavailable(Exception exception) => exception switch
+    {
+        RedisConnectionException or TimeoutException => true,
+        RedisServerException server => UnavailableReplies.Any(reply => server.Message.StartsWith(reply, StringComparison.Ordinal)),
+        _ => false,
+    };
+
+    private SeatLockUnavailableException Unavailable(string operation, Exception exception, bool sent)
+    {
+        LogUnavailable(_logger, operation, exception);
+        var unavailable = new SeatLockUnavailableException($"The seat-lock store (Redis) could not {operation}: it is unreachable or did not answer in time.", exception);
+        if (sent)
+        {
+            unavailable.Data[SentMarker] = true;
+        }
+
+        return unavailable;
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Seat lock {Operation} failed: Redis unavailable")]
+    private static partial void LogUnavailable(ILogger logger, string operation, Exception exception);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Could not queue the compensating release of {SeatCount} seats after an acquire with unknown outcome; they expire with their ttl")]
+    private static partial void LogCompensationNotSent(ILogger logger, int seatCount, Exception exception);
+
+    /// <summary>A Lua script and its SHA1, computed once (the hash Redis files it under).</summary>
+    private sealed class LuaScriptText
+    {
+        public LuaScriptText(string text)
+        {
+            Text = text;
+#pragma warning disable CA5350 // SHA1 is not used for security: it is the name Redis gives a script (EVALSHA).
+            Sha1 = SHA1.HashData(Encoding.UTF8.GetBytes(text));
+#pragma warning restore CA5350
+        }
+
+        public string Text { get; }
+
+        public byte[] Sha1 { get; }
+    }
+}
