@@ -14,14 +14,14 @@ internal sealed class ExpireOrdersJob(IMediator mediator) : IJob
     public static readonly JobKey Key = new("expire-orders", "orders");
     public static readonly TriggerKey TriggerKey = new("expire-orders-recurring", "orders");
 
-    public async Task Execute(IJobExecutionContext context)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         ExpiryReport report;
         do
         {
-            report = await mediator.Send(new ExpireDueOrders(), context.CancellationToken);
+            report = await mediator.Send(new ExpireDueOrders(), cancellationToken);
         }
-        while (report.Expired + report.Skipped >= ExpireDueOrders.DefaultBatchSize && !context.CancellationToken.IsCancellationRequested);
+        while (report.Expired + report.Skipped >= ExpireDueOrders.DefaultBatchSize && !cancellationToken.IsCancellationRequested);
 
         context.Result = report;
     }

@@ -14,6 +14,10 @@ public sealed class SchedulingOptions
     [Range(200, 60_000)]
     public int ExpiryIntervalMilliseconds { get; set; } = 1000;
 
+    /// <summary>The scheduler's name: the instances of one deployment share it (and, on SQL Server, its cluster).</summary>
+    [Required]
+    public string SchedulerName { get; set; } = "ticketing";
+
     /// <summary>The Quartz instance id; AUTO makes a unique one per process.</summary>
     [Required]
     public string InstanceId { get; set; } = "AUTO";

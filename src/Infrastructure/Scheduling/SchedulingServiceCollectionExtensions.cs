@@ -7,7 +7,9 @@ namespace Ticketing.Infrastructure.Scheduling;
 
 internal static class SchedulingServiceCollectionExtensions
 {
-    /// <summary>Quartz with its ADO store in our database (tables come with our migrations), clustered.</summary>
+    /// <summary>
+    /// Quartz with its ADO store in our database (clustered on SQL Server), keeping its execution history there too.
+    /// </summary>
     public static IServiceCollection AddScheduling(this IServiceCollection services, IConfiguration configuration, bool sqlServer, string connectionString)
     {
         services.AddOptions<SchedulingOptions>().Bind(configuration.GetSection(SchedulingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
@@ -19,23 +21,39 @@ internal static class SchedulingServiceCollectionExtensions
 
         services.AddQuartz(q =>
         {
-            q.SchedulerName = "ticketing";
-            q.SchedulerId = options.InstanceId;
+            q.ConfigureScheduler(s =>
+            {
+                s.InstanceName = options.SchedulerName;
+                if (options.InstanceId == "AUTO")
+                {
+                    s.GenerateInstanceId = true;
+                }
+                else
+                {
+                    s.InstanceId = options.InstanceId;
+                }
+            });
             q.UsePersistentStore(store =>
             {
-                store.UseProperties = true;
+                // Quartz creates its own tables in our database on first start (create-if-missing, then verify).
+                store.ProvisionSchema();
+                store.UseExecutionHistory();
+                store.ConfigureStore(o => o.StoreJobDataAsStrings = true);
                 store.UseSystemTextJsonSerializer();
-                store.UseClustering(c =>
-                {
-                    c.CheckinInterval = TimeSpan.FromSeconds(5);
-                    c.CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
-                });
                 if (sqlServer)
                 {
+                    // Several instances share one scheduler: each firing runs on one node only.
+                    store.UseClustering(c =>
+                    {
+                        c.CheckinInterval = TimeSpan.FromSeconds(5);
+                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
+                    });
                     store.UseSqlServer(connectionString);
                 }
                 else
                 {
+                    // Quartz refuses to cluster on SQLite (its file locks are too coarse). The embedded default is
+                    // one node; should several share a file, the expiry transition is idempotent (see ExpireDueOrders).
                     store.UseSqlite(SqliteFactory.Instance, connectionString);
                 }
             });
@@ -46,8 +64,7 @@ internal static class SchedulingServiceCollectionExtensions
                 .StartNow()
                 .WithSimpleSchedule(s => s
                     .WithInterval(TimeSpan.FromMilliseconds(options.ExpiryIntervalMilliseconds))
-                    .RepeatForever()
-                    .WithMisfireHandlingInstructionNextWithRemainingCount()));
+                    .RepeatForever()));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
