@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -231,7 +232,8 @@ internal sealed partial class RedisSeatLock : ISeatLock
 
         try
         {
-            return await EvaluateByHashAsync(database, script, keys, args).WaitAsync(_operationTimeout).ConfigureAwait(false);
+            var startedAt = Stopwatch.GetTimestamp();
+            return await EvaluateByHashAsync(database, script, keys, args, startedAt).WaitAsync(_operationTimeout).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
@@ -239,7 +241,7 @@ internal sealed partial class RedisSeatLock : ISeatLock
         }
     }
 
-    private static async Task<RedisResult> EvaluateByHashAsync(IDatabase database, LuaScriptText script, RedisKey[] keys, RedisValue[] args)
+    private async Task<RedisResult> EvaluateByHashAsync(IDatabase database, LuaScriptText script, RedisKey[] keys, RedisValue[] args, long startedAt)
     {
         try
         {
@@ -247,6 +249,13 @@ internal sealed partial class RedisSeatLock : ISeatLock
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
+            // Once the caller has given up (and maybe queued a compensating release), a late fallback
+            // would run after that release and hold seats nobody knows about: do not send it.
+            if (Stopwatch.GetElapsedTime(startedAt) >= _operationTimeout)
+            {
+                throw new TimeoutException("The script was not loaded and the call had already timed out.", ex);
+            }
+
             return await database.ScriptEvaluateAsync(script.Text, keys, args).ConfigureAwait(false);
         }
     }
@@ -265,8 +274,9 @@ internal sealed partial class RedisSeatLock : ISeatLock
                 database.Result.ScriptEvaluate(ReleaseScript.Text, keys, [holdId], CommandFlags.FireAndForget);
             }
         }
-        catch (Exception ex) when (IsUnavailable(ex))
+        catch (Exception ex)
         {
+            // Best effort on a path that is already failing: never let it hide the original error.
             LogCompensationNotSent(_logger, keys.Length, ex);
         }
     }

@@ -138,6 +138,39 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
         Assert.Equal(hold, (await seatLock.GetHoldersAsync(performance, [1]))[1]);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_acquire_whose_answer_times_out_leaves_no_seat_held_once_redis_catches_up(bool scriptCacheFlushed)
+    {
+        var seatLock = CreateSeatLock(operationTimeout: TimeSpan.FromMilliseconds(200));
+        var performance = NewPerformanceId();
+        var warmUp = NewHoldId();
+        Assert.True((await seatLock.TryAcquireAsync(performance, [9], warmUp, LongTtl)).Acquired);
+        Assert.Equal(1, await seatLock.ReleaseAsync(performance, [9], warmUp));
+        var server = Raw().GetServer(_server.ConnectionString);
+        if (scriptCacheFlushed)
+        {
+            await server.ScriptFlushAsync();
+        }
+
+        var (evalBefore, _) = await ScriptCallsAsync(server);
+
+        // Redis holds every script for a second: the acquire is sent but its answer comes too late.
+        await Raw().GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "1000", "WRITE");
+        await Assert.ThrowsAsync<SeatLockUnavailableException>(() => seatLock.TryAcquireAsync(performance, [1, 2], NewHoldId(), LongTtl).AsTask());
+
+        // Commands on one connection run in order: once a read behind the acquire answers, the late
+        // acquire has run (or failed NOSCRIPT), and so has the compensating release queued after it.
+        IReadOnlyDictionary<long, string>? holders = null;
+        await PollUntilAsync(async () => (holders = await TryGetHoldersIgnoringOutageAsync(seatLock, performance, [1, 2])) is not null, RecoveryWaitLimit, "Redis to answer after the pause");
+        Assert.Empty(holders!);
+        Assert.Empty(await seatLock.GetHoldersAsync(performance, [1, 2]));
+
+        // No late EVAL fallback was sent after the caller had given up.
+        Assert.Equal(evalBefore, (await ScriptCallsAsync(server)).Eval);
+    }
+
     public void Dispose()
     {
         foreach (var disposable in _disposables)
@@ -183,6 +216,18 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
         catch (SeatLockUnavailableException)
         {
             return false; // still reconnecting: poll again
+        }
+    }
+
+    private static async Task<IReadOnlyDictionary<long, string>?> TryGetHoldersIgnoringOutageAsync(ISeatLock seatLock, long performance, IReadOnlyList<long> seats)
+    {
+        try
+        {
+            return await seatLock.GetHoldersAsync(performance, seats);
+        }
+        catch (SeatLockUnavailableException)
+        {
+            return null; // not answering yet: poll again
         }
     }
 
