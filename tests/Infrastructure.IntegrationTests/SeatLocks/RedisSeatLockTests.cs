@@ -145,16 +145,18 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
     {
         var seatLock = CreateSeatLock(operationTimeout: TimeSpan.FromMilliseconds(200));
         var performance = NewPerformanceId();
+
+        // Warm up (JIT, scripts loaded, the short-timeout lock connected) with generous waits first.
         var warmUp = NewHoldId();
-        Assert.True((await seatLock.TryAcquireAsync(performance, [9], warmUp, LongTtl)).Acquired);
-        Assert.Equal(1, await seatLock.ReleaseAsync(performance, [9], warmUp));
+        Assert.True((await _seatLock.TryAcquireAsync(performance, [9], warmUp, LongTtl)).Acquired);
+        Assert.Equal(1, await _seatLock.ReleaseAsync(performance, [9], warmUp));
+        await PollUntilAsync(async () => await TryGetHoldersIgnoringOutageAsync(seatLock, performance, [9]) is not null, RecoveryWaitLimit, "the short-timeout lock to connect");
         var server = Raw().GetServer(_server.ConnectionString);
         if (scriptCacheFlushed)
         {
             await server.ScriptFlushAsync();
         }
 
-        var (evalBefore, _) = await ScriptCallsAsync(server);
 
         // Redis holds every script for a second: the acquire is sent but its answer comes too late.
         await Raw().GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "1000", "WRITE");
@@ -165,10 +167,10 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
         IReadOnlyDictionary<long, string>? holders = null;
         await PollUntilAsync(async () => (holders = await TryGetHoldersIgnoringOutageAsync(seatLock, performance, [1, 2])) is not null, RecoveryWaitLimit, "Redis to answer after the pause");
         Assert.Empty(holders!);
-        Assert.Empty(await seatLock.GetHoldersAsync(performance, [1, 2]));
 
-        // No late EVAL fallback was sent after the caller had given up.
-        Assert.Equal(evalBefore, (await ScriptCallsAsync(server)).Eval);
+        // A late NOSCRIPT fallback (sent when the NOSCRIPT reply came, after the caller had given up)
+        // would be on the wire before this second read: it must not have taken the seats.
+        Assert.Empty(await seatLock.GetHoldersAsync(performance, [1, 2]));
     }
 
     public void Dispose()
