@@ -26,12 +26,12 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
     {
         _server = server;
         _server.Start(); // a previous outage test may have left it stopped on failure
-        _seatLock = CreateSeatLock(operationTimeout: TimeSpan.FromSeconds(5));
+        _seatLock = CreateSeatLock(operationTimeout: TimeSpan.FromSeconds(5), connectTimeout: TimeSpan.FromSeconds(5));
     }
 
     protected override ISeatLock SeatLock => _seatLock;
 
-    protected override TimeSpan ShortTtl => TimeSpan.FromMilliseconds(300);
+    protected override TimeSpan ShortTtl => TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// Sets a marker key with the same PX after the seats were written and polls until Redis has expired
@@ -91,7 +91,7 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
     [Fact]
     public async Task Redis_down_fails_closed_and_the_lock_works_again_once_it_is_back()
     {
-        var seatLock = CreateSeatLock(operationTimeout: TimeSpan.FromMilliseconds(500));
+        var seatLock = CreateSeatLock(operationTimeout: TimeSpan.FromSeconds(2), connectTimeout: TimeSpan.FromSeconds(5));
         var performance = NewPerformanceId();
         var before = NewHoldId();
         Assert.True((await seatLock.TryAcquireAsync(performance, [1], before, LongTtl)).Acquired);
@@ -143,7 +143,7 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
     [InlineData(true)]
     public async Task An_acquire_whose_answer_times_out_leaves_no_seat_held_once_redis_catches_up(bool scriptCacheFlushed)
     {
-        var seatLock = CreateSeatLock(operationTimeout: TimeSpan.FromMilliseconds(200));
+        var seatLock = CreateSeatLock(operationTimeout: TimeSpan.FromMilliseconds(200), connectTimeout: TimeSpan.FromSeconds(5));
         var performance = NewPerformanceId();
 
         // Warm up (JIT, scripts loaded, the short-timeout lock connected) with generous waits first.
@@ -183,14 +183,15 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
         _raw?.Dispose();
     }
 
-    private RedisSeatLock CreateSeatLock(TimeSpan operationTimeout)
+    /// <remarks>The machine may be busy (other test runs): only outage tests use a short connect timeout.</remarks>
+    private RedisSeatLock CreateSeatLock(TimeSpan operationTimeout, TimeSpan? connectTimeout = null)
     {
         var options = Options.Create(new SeatLockOptions
         {
             Store = SeatLockStore.Redis,
             KeyPrefix = _keyPrefix,
             RedisConnectionString = _server.ConnectionString,
-            ConnectTimeout = TimeSpan.FromSeconds(1),
+            ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(1),
             OperationTimeout = operationTimeout,
         });
         var connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
@@ -203,7 +204,7 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
         {
             EndPoints = { _server.ConnectionString },
             AllowAdmin = true,
-            ConnectTimeout = 2000,
+            ConnectTimeout = 5000,
             SyncTimeout = 5000,
         });
 
