@@ -100,19 +100,7 @@ internal sealed partial class RedisSeatLock : ISeatLock
             return SeatLockResult.Success;
         }
 
-        var keys = SeatKeys(performanceId, seatIds);
-        RedisValue[] args = [holdId, ToMilliseconds(ttl)];
-        RedisResult result;
-        try
-        {
-            result = await EvaluateAsync(AcquireScript, keys, args, "acquire", cancellationToken).ConfigureAwait(false);
-        }
-        catch (SeatLockUnavailableException ex) when (ex.Data.Contains(SentMarker))
-        {
-            QueueCompensatingRelease(keys, holdId);
-            throw;
-        }
-
+        var result = await EvaluateAsync(AcquireScript, SeatKeys(performanceId, seatIds), [holdId, ToMilliseconds(ttl)], "acquire", cancellationToken, compensatingHoldId: holdId).ConfigureAwait(false);
         var takenIndexes = (int[])result!;
         if (takenIndexes.Length == 0)
         {
@@ -183,7 +171,7 @@ internal sealed partial class RedisSeatLock : ISeatLock
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            throw Unavailable("read holders", ex, sent: true);
+            throw Unavailable("read holders", ex);
         }
 
         for (var i = 0; i < values.Length; i++)
@@ -215,9 +203,10 @@ internal sealed partial class RedisSeatLock : ISeatLock
 
     private static long ToMilliseconds(TimeSpan ttl) => Math.Max(1, (long)Math.Ceiling(ttl.TotalMilliseconds));
 
-    private const string SentMarker = "Ticketing.SeatLocks.Sent";
-
-    private async Task<RedisResult> EvaluateAsync(LuaScriptText script, RedisKey[] keys, RedisValue[] args, string operation, CancellationToken cancellationToken)
+    /// <param name="compensatingHoldId">
+    /// For an acquire: when the script was sent but its answer is lost, release the keys for this hold id.
+    /// </param>
+    private async Task<RedisResult> EvaluateAsync(LuaScriptText script, RedisKey[] keys, RedisValue[] args, string operation, CancellationToken cancellationToken, string? compensatingHoldId = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         IDatabase database;
@@ -227,7 +216,7 @@ internal sealed partial class RedisSeatLock : ISeatLock
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            throw Unavailable(operation, ex, sent: false);
+            throw Unavailable(operation, ex);
         }
 
         try
@@ -237,7 +226,12 @@ internal sealed partial class RedisSeatLock : ISeatLock
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            throw Unavailable(operation, ex, sent: !IsNotSent(ex));
+            if (compensatingHoldId is not null && !IsNotSent(ex))
+            {
+                QueueCompensatingRelease(keys, compensatingHoldId);
+            }
+
+            throw Unavailable(operation, ex);
         }
     }
 
@@ -292,16 +286,10 @@ internal sealed partial class RedisSeatLock : ISeatLock
         _ => false,
     };
 
-    private SeatLockUnavailableException Unavailable(string operation, Exception exception, bool sent)
+    private SeatLockUnavailableException Unavailable(string operation, Exception exception)
     {
         LogUnavailable(_logger, operation, exception);
-        var unavailable = new SeatLockUnavailableException($"The seat-lock store (Redis) could not {operation}: it is unreachable or did not answer in time.", exception);
-        if (sent)
-        {
-            unavailable.Data[SentMarker] = true;
-        }
-
-        return unavailable;
+        return new SeatLockUnavailableException($"The seat-lock store (Redis) could not {operation}: it is unreachable or did not answer in time.", exception);
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Seat lock {Operation} failed: Redis unavailable")]
