@@ -164,13 +164,16 @@ internal sealed partial class RedisSeatLock : ISeatLock
         cancellationToken.ThrowIfCancellationRequested();
         var keys = SeatKeys(performanceId, seatIds);
         RedisValue[] values;
+        Task<RedisValue[]>? read = null;
         try
         {
             var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
-            values = await database.StringGetAsync(keys).WaitAsync(_operationTimeout).ConfigureAwait(false);
+            read = database.StringGetAsync(keys);
+            values = await read.WaitAsync(_operationTimeout).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
+            ObserveLateFailure(read);
             throw Unavailable("read holders", ex);
         }
 
@@ -219,13 +222,14 @@ internal sealed partial class RedisSeatLock : ISeatLock
             throw Unavailable(operation, ex);
         }
 
+        var evaluation = EvaluateByHashAsync(database, script, keys, args, Stopwatch.GetTimestamp());
         try
         {
-            var startedAt = Stopwatch.GetTimestamp();
-            return await EvaluateByHashAsync(database, script, keys, args, startedAt).WaitAsync(_operationTimeout).ConfigureAwait(false);
+            return await evaluation.WaitAsync(_operationTimeout).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
+            ObserveLateFailure(evaluation);
             if (compensatingHoldId is not null && !IsNotSent(ex))
             {
                 QueueCompensatingRelease(keys, compensatingHoldId);
@@ -272,6 +276,15 @@ internal sealed partial class RedisSeatLock : ISeatLock
         {
             // Best effort on a path that is already failing: never let it hide the original error.
             LogCompensationNotSent(_logger, keys.Length, ex);
+        }
+    }
+
+    /// <summary>A call abandoned on timeout may still fail later; observe that so it is not reported as unobserved.</summary>
+    private static void ObserveLateFailure(Task? abandoned)
+    {
+        if (abandoned is { IsCompleted: false })
+        {
+            abandoned.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
