@@ -10,19 +10,33 @@ public interface ISeatLock
     /// Locks every seat for <paramref name="holdId"/> for <paramref name="ttl"/>, or none of them.
     /// On conflict nothing stays locked by this call and the seats held by someone else are reported.
     /// </summary>
+    /// <remarks>
+    /// A seat already held by the same <paramref name="holdId"/> (or sold) counts as taken; the existing
+    /// hold is left as it was. An empty list succeeds and locks nothing. A hold id must not start with
+    /// <c>sold:</c>. When the store does not answer in time the call throws and, for Redis, queues a
+    /// release for this hold id behind the attempt, so a 503 does not leave seats held.
+    /// </remarks>
     /// <exception cref="SeatLockUnavailableException">The lock store cannot be reached; nothing was locked.</exception>
     ValueTask<SeatLockResult> TryAcquireAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, TimeSpan ttl, CancellationToken cancellationToken = default);
 
     /// <summary>Frees the seats that are still locked by <paramref name="holdId"/>; returns how many were freed.</summary>
+    /// <remarks>Seats of other holds and sold seats are left alone; calling it again is harmless.</remarks>
     ValueTask<int> ReleaseAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, CancellationToken cancellationToken = default);
 
     /// <summary>Extends the seats still locked by <paramref name="holdId"/>; true only when every seat was still its own.</summary>
+    /// <remarks>All or nothing: when any seat is not the hold's own (expired, someone else's, sold), no seat is extended.</remarks>
     ValueTask<bool> ExtendAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, TimeSpan ttl, CancellationToken cancellationToken = default);
 
     /// <summary>Turns the seats locked by <paramref name="holdId"/> into sold seats that never expire; true when every seat was its own.</summary>
+    /// <remarks>
+    /// All or nothing. A sold seat's holder becomes <c>sold:{holdId}</c>; nobody can release, extend or
+    /// acquire it afterwards (the database ticket is the lasting record). Seats already sold to the same
+    /// hold count as its own, so a retried confirmation returns true.
+    /// </remarks>
     ValueTask<bool> MarkSoldAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, CancellationToken cancellationToken = default);
 
     /// <summary>Who holds each of the given seats now (seats nobody holds are absent).</summary>
+    /// <remarks>The value is the hold id, or <c>sold:{holdId}</c> for a sold seat.</remarks>
     ValueTask<IReadOnlyDictionary<long, string>> GetHoldersAsync(long performanceId, IReadOnlyList<long> seatIds, CancellationToken cancellationToken = default);
 }
 

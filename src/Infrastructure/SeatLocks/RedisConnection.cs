@@ -16,6 +16,8 @@ namespace Ticketing.Infrastructure.SeatLocks;
 internal sealed partial class RedisConnection(IOptions<SeatLockOptions> options, ILogger<RedisConnection> logger)
     : IDisposable, IAsyncDisposable
 {
+    private const int MinResponseTimeoutMilliseconds = 5000;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile ConnectionMultiplexer? _multiplexer;
     private volatile bool _disposed;
@@ -51,7 +53,8 @@ internal sealed partial class RedisConnection(IOptions<SeatLockOptions> options,
         configuration.ConnectTimeout = connectMilliseconds;
         configuration.ConnectRetry = 1;
         configuration.SyncTimeout = operationMilliseconds;
-        configuration.ResponseTimeout = operationMilliseconds;
+        // Deliberately longer than one call's wait: a single slow reply fails that call, not the connection.
+        configuration.ResponseTimeout = Math.Max(MinResponseTimeoutMilliseconds, 2 * operationMilliseconds);
         configuration.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 2000);
         configuration.ClientName ??= "ticketing-seatlocks";
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -99,19 +100,7 @@ internal sealed partial class RedisSeatLock : ISeatLock
             return SeatLockResult.Success;
         }
 
-        var keys = SeatKeys(performanceId, seatIds);
-        RedisValue[] args = [holdId, ToMilliseconds(ttl)];
-        RedisResult result;
-        try
-        {
-            result = await EvaluateAsync(AcquireScript, keys, args, "acquire", cancellationToken).ConfigureAwait(false);
-        }
-        catch (SeatLockUnavailableException ex) when (ex.Data.Contains(SentMarker))
-        {
-            QueueCompensatingRelease(keys, holdId);
-            throw;
-        }
-
+        var result = await EvaluateAsync(AcquireScript, SeatKeys(performanceId, seatIds), [holdId, ToMilliseconds(ttl)], "acquire", cancellationToken, compensatingHoldId: holdId).ConfigureAwait(false);
         var takenIndexes = (int[])result!;
         if (takenIndexes.Length == 0)
         {
@@ -175,14 +164,17 @@ internal sealed partial class RedisSeatLock : ISeatLock
         cancellationToken.ThrowIfCancellationRequested();
         var keys = SeatKeys(performanceId, seatIds);
         RedisValue[] values;
+        Task<RedisValue[]>? read = null;
         try
         {
             var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
-            values = await database.StringGetAsync(keys).WaitAsync(_operationTimeout).ConfigureAwait(false);
+            read = database.StringGetAsync(keys);
+            values = await read.WaitAsync(_operationTimeout).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            throw Unavailable("read holders", ex, sent: true);
+            ObserveLateFailure(read);
+            throw Unavailable("read holders", ex);
         }
 
         for (var i = 0; i < values.Length; i++)
@@ -214,9 +206,10 @@ internal sealed partial class RedisSeatLock : ISeatLock
 
     private static long ToMilliseconds(TimeSpan ttl) => Math.Max(1, (long)Math.Ceiling(ttl.TotalMilliseconds));
 
-    private const string SentMarker = "Ticketing.SeatLocks.Sent";
-
-    private async Task<RedisResult> EvaluateAsync(LuaScriptText script, RedisKey[] keys, RedisValue[] args, string operation, CancellationToken cancellationToken)
+    /// <param name="compensatingHoldId">
+    /// For an acquire: when the script was sent but its answer is lost, release the keys for this hold id.
+    /// </param>
+    private async Task<RedisResult> EvaluateAsync(LuaScriptText script, RedisKey[] keys, RedisValue[] args, string operation, CancellationToken cancellationToken, string? compensatingHoldId = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         IDatabase database;
@@ -226,20 +219,27 @@ internal sealed partial class RedisSeatLock : ISeatLock
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            throw Unavailable(operation, ex, sent: false);
+            throw Unavailable(operation, ex);
         }
 
+        var evaluation = EvaluateByHashAsync(database, script, keys, args, Stopwatch.GetTimestamp());
         try
         {
-            return await EvaluateByHashAsync(database, script, keys, args).WaitAsync(_operationTimeout).ConfigureAwait(false);
+            return await evaluation.WaitAsync(_operationTimeout).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            throw Unavailable(operation, ex, sent: !IsNotSent(ex));
+            ObserveLateFailure(evaluation);
+            if (compensatingHoldId is not null && !IsNotSent(ex))
+            {
+                QueueCompensatingRelease(keys, compensatingHoldId);
+            }
+
+            throw Unavailable(operation, ex);
         }
     }
 
-    private static async Task<RedisResult> EvaluateByHashAsync(IDatabase database, LuaScriptText script, RedisKey[] keys, RedisValue[] args)
+    private async Task<RedisResult> EvaluateByHashAsync(IDatabase database, LuaScriptText script, RedisKey[] keys, RedisValue[] args, long startedAt)
     {
         try
         {
@@ -247,6 +247,13 @@ internal sealed partial class RedisSeatLock : ISeatLock
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
+            // Once the caller has given up (and maybe queued a compensating release), a late fallback
+            // would run after that release and hold seats nobody knows about: do not send it.
+            if (Stopwatch.GetElapsedTime(startedAt) >= _operationTimeout)
+            {
+                throw new TimeoutException("The script was not loaded and the call had already timed out.", ex);
+            }
+
             return await database.ScriptEvaluateAsync(script.Text, keys, args).ConfigureAwait(false);
         }
     }
@@ -265,9 +272,19 @@ internal sealed partial class RedisSeatLock : ISeatLock
                 database.Result.ScriptEvaluate(ReleaseScript.Text, keys, [holdId], CommandFlags.FireAndForget);
             }
         }
-        catch (Exception ex) when (IsUnavailable(ex))
+        catch (Exception ex)
         {
+            // Best effort on a path that is already failing: never let it hide the original error.
             LogCompensationNotSent(_logger, keys.Length, ex);
+        }
+    }
+
+    /// <summary>A call abandoned on timeout may still fail later; observe that so it is not reported as unobserved.</summary>
+    private static void ObserveLateFailure(Task? abandoned)
+    {
+        if (abandoned is { IsCompleted: false })
+        {
+            abandoned.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -282,16 +299,10 @@ internal sealed partial class RedisSeatLock : ISeatLock
         _ => false,
     };
 
-    private SeatLockUnavailableException Unavailable(string operation, Exception exception, bool sent)
+    private SeatLockUnavailableException Unavailable(string operation, Exception exception)
     {
         LogUnavailable(_logger, operation, exception);
-        var unavailable = new SeatLockUnavailableException($"The seat-lock store (Redis) could not {operation}: it is unreachable or did not answer in time.", exception);
-        if (sent)
-        {
-            unavailable.Data[SentMarker] = true;
-        }
-
-        return unavailable;
+        return new SeatLockUnavailableException($"The seat-lock store (Redis) could not {operation}: it is unreachable or did not answer in time.", exception);
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Seat lock {Operation} failed: Redis unavailable")]

@@ -26,12 +26,12 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
     {
         _server = server;
         _server.Start(); // a previous outage test may have left it stopped on failure
-        _seatLock = CreateSeatLock(operationTimeout: TimeSpan.FromSeconds(5));
+        _seatLock = CreateSeatLock(operationTimeout: TimeSpan.FromSeconds(5), connectTimeout: TimeSpan.FromSeconds(5));
     }
 
     protected override ISeatLock SeatLock => _seatLock;
 
-    protected override TimeSpan ShortTtl => TimeSpan.FromMilliseconds(300);
+    protected override TimeSpan ShortTtl => TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// Sets a marker key with the same PX after the seats were written and polls until Redis has expired
@@ -91,7 +91,7 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
     [Fact]
     public async Task Redis_down_fails_closed_and_the_lock_works_again_once_it_is_back()
     {
-        var seatLock = CreateSeatLock(operationTimeout: TimeSpan.FromMilliseconds(500));
+        var seatLock = CreateSeatLock(operationTimeout: TimeSpan.FromSeconds(2), connectTimeout: TimeSpan.FromSeconds(5));
         var performance = NewPerformanceId();
         var before = NewHoldId();
         Assert.True((await seatLock.TryAcquireAsync(performance, [1], before, LongTtl)).Acquired);
@@ -138,6 +138,41 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
         Assert.Equal(hold, (await seatLock.GetHoldersAsync(performance, [1]))[1]);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_acquire_whose_answer_times_out_leaves_no_seat_held_once_redis_catches_up(bool scriptCacheFlushed)
+    {
+        var seatLock = CreateSeatLock(operationTimeout: TimeSpan.FromMilliseconds(200), connectTimeout: TimeSpan.FromSeconds(5));
+        var performance = NewPerformanceId();
+
+        // Warm up (JIT, scripts loaded, the short-timeout lock connected) with generous waits first.
+        var warmUp = NewHoldId();
+        Assert.True((await _seatLock.TryAcquireAsync(performance, [9], warmUp, LongTtl)).Acquired);
+        Assert.Equal(1, await _seatLock.ReleaseAsync(performance, [9], warmUp));
+        await PollUntilAsync(async () => await TryGetHoldersIgnoringOutageAsync(seatLock, performance, [9]) is not null, RecoveryWaitLimit, "the short-timeout lock to connect");
+        var server = Raw().GetServer(_server.ConnectionString);
+        if (scriptCacheFlushed)
+        {
+            await server.ScriptFlushAsync();
+        }
+
+
+        // Redis holds every script for a second: the acquire is sent but its answer comes too late.
+        await Raw().GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "1000", "WRITE");
+        await Assert.ThrowsAsync<SeatLockUnavailableException>(() => seatLock.TryAcquireAsync(performance, [1, 2], NewHoldId(), LongTtl).AsTask());
+
+        // Commands on one connection run in order: once a read behind the acquire answers, the late
+        // acquire has run (or failed NOSCRIPT), and so has the compensating release queued after it.
+        IReadOnlyDictionary<long, string>? holders = null;
+        await PollUntilAsync(async () => (holders = await TryGetHoldersIgnoringOutageAsync(seatLock, performance, [1, 2])) is not null, RecoveryWaitLimit, "Redis to answer after the pause");
+        Assert.Empty(holders!);
+
+        // A late NOSCRIPT fallback (sent when the NOSCRIPT reply came, after the caller had given up)
+        // would be on the wire before this second read: it must not have taken the seats.
+        Assert.Empty(await seatLock.GetHoldersAsync(performance, [1, 2]));
+    }
+
     public void Dispose()
     {
         foreach (var disposable in _disposables)
@@ -148,14 +183,15 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
         _raw?.Dispose();
     }
 
-    private RedisSeatLock CreateSeatLock(TimeSpan operationTimeout)
+    /// <remarks>The machine may be busy (other test runs): only outage tests use a short connect timeout.</remarks>
+    private RedisSeatLock CreateSeatLock(TimeSpan operationTimeout, TimeSpan? connectTimeout = null)
     {
         var options = Options.Create(new SeatLockOptions
         {
             Store = SeatLockStore.Redis,
             KeyPrefix = _keyPrefix,
             RedisConnectionString = _server.ConnectionString,
-            ConnectTimeout = TimeSpan.FromSeconds(1),
+            ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(1),
             OperationTimeout = operationTimeout,
         });
         var connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
@@ -168,7 +204,7 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
         {
             EndPoints = { _server.ConnectionString },
             AllowAdmin = true,
-            ConnectTimeout = 2000,
+            ConnectTimeout = 5000,
             SyncTimeout = 5000,
         });
 
@@ -183,6 +219,18 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
         catch (SeatLockUnavailableException)
         {
             return false; // still reconnecting: poll again
+        }
+    }
+
+    private static async Task<IReadOnlyDictionary<long, string>?> TryGetHoldersIgnoringOutageAsync(ISeatLock seatLock, long performance, IReadOnlyList<long> seats)
+    {
+        try
+        {
+            return await seatLock.GetHoldersAsync(performance, seats);
+        }
+        catch (SeatLockUnavailableException)
+        {
+            return null; // not answering yet: poll again
         }
     }
 
