@@ -98,14 +98,6 @@ app.MapOrganizerEndpoints();
 app.MapCatalogEndpoints();
 app.MapOrderEndpoints();
 
-// Anything else under the API is a ProblemDetails 404, not an empty answer.
-app.MapFallback((HttpContext context) => Results.Problem(
-    statusCode: StatusCodes.Status404NotFound,
-    title: ProblemResults.TitleOf(404),
-    detail: $"No endpoint answers {context.Request.Method} {context.Request.Path}.",
-    type: ProblemResults.TypeBase + "route/not_found",
-    extensions: new Dictionary<string, object?> { ["code"] = "route.not_found" })).ExcludeFromDescription();
-
 app.Run();
 
 public partial class Program;

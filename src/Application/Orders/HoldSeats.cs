@@ -96,7 +96,13 @@ public sealed partial class HoldSeatsHandler(
         var order = Order.Place(request.FanId, request.PerformanceId, drafts, now, performance.HoldDuration);
 
         // The fast path: one atomic script takes every seat or none. A failure to reach the store fails closed.
-        var locked = await seatLock.TryAcquireAsync(request.PerformanceId, seatIds, order.Number, performance.HoldDuration + LockGrace, cancellationToken);
+        var ttl = performance.HoldDuration + LockGrace;
+        var locked = await seatLock.TryAcquireAsync(request.PerformanceId, seatIds, order.Number, ttl, cancellationToken);
+        if (!locked.Acquired && await ReclaimLapsedHoldsAsync(request.PerformanceId, locked.TakenSeatIds, now, cancellationToken))
+        {
+            locked = await seatLock.TryAcquireAsync(request.PerformanceId, seatIds, order.Number, ttl, cancellationToken);
+        }
+
         if (!locked.Acquired)
         {
             return SeatsTaken(layout, locked.TakenSeatIds);
@@ -136,6 +142,54 @@ public sealed partial class HoldSeatsHandler(
 
         LogHeld(logger, order.Id, request.PerformanceId, seatIds.Count);
         return order.ToDto(now);
+    }
+
+    /// <summary>
+    /// A seat's lock may outlive its order by up to a second, until the expiry job runs. Availability must never
+    /// wait on the job: when the seats we want are locked by orders that no longer hold them, close those orders
+    /// (the same idempotent transition the job makes) and free their locks. Orders not yet in the database are
+    /// left alone: they are holds still being written.
+    /// </summary>
+    private async Task<bool> ReclaimLapsedHoldsAsync(long performanceId, IReadOnlyList<long> takenSeatIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var holders = await seatLock.GetHoldersAsync(performanceId, takenSeatIds, cancellationToken);
+        var orderIds = holders.Values.Distinct()
+            .Select(h => Guid.TryParseExact(h, "N", out var id) ? id : Guid.Empty)
+            .Where(id => id != Guid.Empty)
+            .ToList();
+        if (orderIds.Count == 0)
+        {
+            return false;
+        }
+
+        var lapsed = await db.Orders.Include(o => o.Lines)
+            .Where(o => orderIds.Contains(o.Id) && (o.Status != OrderStatus.Pending || o.ExpiresAt <= now)
+                && o.Status != OrderStatus.Paid && o.Status != OrderStatus.PaymentPending)
+            .ToListAsync(cancellationToken);
+        var reclaimed = false;
+        foreach (var stale in lapsed)
+        {
+            if (stale.Status == OrderStatus.Pending)
+            {
+                stale.Expire(now);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    // The expiry job (or a payment) got there first; its outcome stands.
+                    db.ChangeTracker.Clear();
+                    continue;
+                }
+            }
+
+            await SeatRelease.ReleaseAsync(seatLock, stale, logger);
+            reclaimed = true;
+        }
+
+        db.ChangeTracker.Clear();
+        return reclaimed;
     }
 
     private Task<int> LiveSeatsOfFanAsync(Guid fanId, long performanceId, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -69,7 +69,10 @@ internal static class CatalogEndpoints
             }
 
             rendered = SeatMapWriter.Render(result.Value);
-            cache.Set(key, rendered, TimeSpan.FromMilliseconds(options.Value.CacheMilliseconds));
+            if (options.Value.CacheMilliseconds > 0)
+            {
+                cache.Set(key, rendered, TimeSpan.FromMilliseconds(options.Value.CacheMilliseconds));
+            }
         }
 
         var response = context.Response;

@@ -16,9 +16,13 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, code, detail, errors) = Classify(exception);
-        if (status >= 500)
+        if (status == StatusCodes.Status500InternalServerError)
         {
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+        else if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            LogDependencyDown(logger, httpContext.Request.Method, httpContext.Request.Path, exception.Message);
         }
 
         if (status == StatusCodes.Status503ServiceUnavailable)
@@ -59,6 +63,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         json.Path is { Length: > 0 } path
             ? $"The body is not valid JSON for this endpoint (at {path}, line {json.LineNumber + 1})."
             : "The body is not valid JSON for this endpoint.";
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: {Reason}")]
+    private static partial void LogDependencyDown(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(EventId = 5000, Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

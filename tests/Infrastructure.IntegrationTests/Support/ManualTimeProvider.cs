@@ -3,7 +3,8 @@ namespace Ticketing.Infrastructure.IntegrationTests.Support;
 /// <summary>
 /// A clock that moves only when told (<see cref="Advance"/>). Microsoft.Extensions.TimeProvider.Testing
 /// (FakeTimeProvider) does not restore from our package source, hence this small stand-in.
-/// Wall clock and monotonic timestamp move together; timers are not supported.
+/// Wall clock and monotonic timestamp move together. Timers (which framework code may create) run on the
+/// real clock: code under test reads time lazily and never waits on a timer of ours.
 /// </summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
@@ -27,5 +28,5 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-        throw new NotSupportedException("ManualTimeProvider has no timers; code under test must check time lazily.");
+        System.CreateTimer(callback, state, dueTime, period);
 }
