@@ -43,6 +43,7 @@ public static class DependencyInjection
 
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddSingleton<IUniqueViolationDetector, UniqueViolationDetector>();
+        services.AddScoped<ISeatMapWriter, SeatMapWriter>();
         services.AddSingleton<IPasswordHasher, AspNetPasswordHasher>();
         // Registered after the initializer: hosted services start in order, so the scheduler finds its tables migrated.
         services.AddHostedService<DatabaseInitializer>();

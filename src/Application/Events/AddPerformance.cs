@@ -114,7 +114,7 @@ public sealed class AddPerformanceValidator : AbstractValidator<AddPerformance>
     }
 }
 
-public sealed class AddPerformanceHandler(IAppDbContext db, TimeProvider clock) : IRequestHandler<AddPerformance, Result<PerformanceDto>>
+public sealed class AddPerformanceHandler(IAppDbContext db, ISeatMapWriter seatWriter, TimeProvider clock) : IRequestHandler<AddPerformance, Result<PerformanceDto>>
 {
     public async Task<Result<PerformanceDto>> Handle(AddPerformance request, CancellationToken cancellationToken)
     {
@@ -126,7 +126,10 @@ public sealed class AddPerformanceHandler(IAppDbContext db, TimeProvider clock) 
 
         var seatMap = request.SeatMap.ToSeatMap();
         var performance = loaded.Value.AddPerformance(request.Settings.ToSchedule(), request.Settings.ToRules(), seatMap, clock.GetUtcNow());
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await seatWriter.WriteAsync(performance.Id, seatMap.Seats, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return performance.ToDto();
     }
 }

@@ -8,7 +8,6 @@ public sealed class Performance
     public const int MaxWaitingRoomIdLength = 64;
 
     private readonly List<PriceGrade> _grades = [];
-    private readonly List<Seat> _seats = [];
 
     private Performance()
     {
@@ -40,8 +39,6 @@ public sealed class Performance
 
     public IReadOnlyList<PriceGrade> Grades => _grades;
 
-    public IReadOnlyList<Seat> Seats => _seats;
-
     internal static Performance Create(Event owner, PerformanceSchedule schedule, PerformanceRules rules, SeatMap seatMap)
     {
         ArgumentNullException.ThrowIfNull(seatMap);
@@ -53,12 +50,9 @@ public sealed class Performance
             p._grades.Add(new PriceGrade(grade.Code, grade.Name, grade.Price, grade.Color));
         }
 
-        foreach (var seat in seatMap.Seats)
-        {
-            p._seats.Add(new Seat(seat.Section, seat.Row, seat.Number, seat.Label, seat.X, seat.Y, seat.GradeCode));
-        }
-
-        p.SeatCount = p._seats.Count;
+        // The seats themselves are written in bulk by the seat-map writer in the same transaction: a stadium
+        // has tens of thousands, too many to track one entity at a time.
+        p.SeatCount = seatMap.Seats.Count;
         return p;
     }
 

@@ -8,7 +8,7 @@ public sealed class Seat
     public const int MaxNumberLength = 20;
     public const int MaxLabelLength = 100;
 
-    internal Seat(string section, string row, string number, string label, double x, double y, string gradeCode)
+    private Seat(string section, string row, string number, string label, double x, double y, string gradeCode)
     {
         Section = section;
         Row = row;

@@ -78,14 +78,21 @@ public static partial class DemoData
             "An evening of Beethoven and Brahms. Two performances; four price grades.",
             now);
         var firstShow = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(30).AddHours(11);
-        foreach (var startsAt in new[] { firstShow, firstShow.AddDays(1) })
-        {
-            e.AddPerformance(new PerformanceSchedule(startsAt, now.AddMinutes(-1), startsAt.AddHours(-1)), PerformanceRules.Default, BuildHall(), now);
-        }
-
+        var hall = BuildHall();
+        var performances = new[] { firstShow, firstShow.AddDays(1) }
+            .Select(startsAt => e.AddPerformance(new PerformanceSchedule(startsAt, now.AddMinutes(-1), startsAt.AddHours(-1)), PerformanceRules.Default, hall, now))
+            .ToList();
         e.Publish(now);
         db.Events.Add(e);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        var seats = new SeatMapWriter(db);
+        foreach (var performance in performances)
+        {
+            await seats.WriteAsync(performance.Id, hall.Seats, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
         LogSeeded(logger, e.Id, e.Performances.Count, e.Performances.Sum(p => p.SeatCount));
     }
 

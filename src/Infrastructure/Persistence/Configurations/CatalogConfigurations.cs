@@ -42,9 +42,8 @@ internal sealed class PerformanceConfiguration : IEntityTypeConfiguration<Perfor
         b.Property(p => p.WaitingRoomId).HasMaxLength(Performance.MaxWaitingRoomIdLength);
         b.HasIndex(p => new { p.EventId, p.StartsAt });
         b.HasMany(p => p.Grades).WithOne().HasForeignKey(g => g.PerformanceId).OnDelete(DeleteBehavior.Cascade);
-        b.HasMany(p => p.Seats).WithOne().HasForeignKey(s => s.PerformanceId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany<Seat>().WithOne().HasForeignKey(s => s.PerformanceId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(p => p.Grades).UsePropertyAccessMode(PropertyAccessMode.Field);
-        b.Navigation(p => p.Seats).UsePropertyAccessMode(PropertyAccessMode.Field);
     }
 }
 
