@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Ticketing.WebApi.IntegrationTests;
+
+/// <summary>Bad requests at the HTTP level: every one is a ProblemDetails with a code, none is a 500.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class ProtocolErrorTests(TicketingApiFactory factory)
+{
+    private readonly Api _api = new(factory);
+
+    [Theory]
+    [InlineData("{")]
+    [InlineData("{\"email\": 5, \"password\": \"x\"}")]
+    [InlineData("[1,2,3]")]
+    [InlineData("not json")]
+    [InlineData("")]
+    public async Task Malformed_json_is_a_bad_request(string body)
+    {
+        using var response = await _api.Anonymous().PostAsync("/api/accounts/register", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Malformed_json_says_where()
+    {
+        using var response = await _api.Anonymous().PostAsync("/api/accounts/register", new StringContent("{\"email\": 5}", Encoding.UTF8, "application/json"));
+
+        var problem = await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest, "request.malformed_json");
+        Assert.Contains("$.email", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Malformed_json_on_an_authorized_endpoint_is_a_bad_request()
+    {
+        using var organizer = await _api.DemoOrganizerAsync();
+
+        using var response = await organizer.PostAsync("/api/organizer/events/1/performances", new StringContent("{\"startsAt\": \"soon\"}", Encoding.UTF8, "application/json"));
+
+        await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest, "request.malformed_json");
+    }
+
+    [Fact]
+    public async Task A_nan_coordinate_is_a_bad_request()
+    {
+        using var organizer = await _api.DemoOrganizerAsync();
+        var json = "{\"startsAt\":\"2030-01-01T00:00:00Z\",\"salesOpenAt\":\"2029-01-01T00:00:00Z\",\"salesCloseAt\":\"2030-01-01T00:00:00Z\",\"seatMap\":{\"grades\":[{\"code\":\"R\",\"name\":\"R\",\"price\":1}],\"sections\":[{\"name\":\"F\",\"rows\":[{\"name\":\"A\",\"grade\":\"R\",\"from\":1,\"to\":2,\"spacing\":\"NaN\"}]}]}}";
+
+        using var response = await organizer.PostAsync("/api/organizer/events/1/performances", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task A_non_json_content_type_is_unsupported(string mediaType)
+    {
+        using var response = await _api.Anonymous().PostAsync("/api/accounts/login", new StringContent("{\"email\":\"a@b.c\",\"password\":\"x\"}", Encoding.UTF8, mediaType));
+
+        await Api.AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task A_missing_content_type_is_unsupported()
+    {
+        using var organizer = await _api.DemoOrganizerAsync();
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes("{}"));
+
+        using var response = await organizer.PostAsync("/api/organizer/events", content);
+
+        await Api.AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task A_body_over_one_megabyte_is_too_large_on_a_normal_endpoint()
+    {
+        var body = JsonSerializer.Serialize(new { email = "a@b.c", password = "password-1", displayName = new string('d', (1024 * 1024) + 1) });
+
+        using var response = await _api.Anonymous().SendAsync(ExpectingContinue("/api/accounts/register", body));
+
+        await Api.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "request.too_large");
+    }
+
+    [Fact]
+    public async Task A_body_over_one_megabyte_is_too_large_when_creating_an_event()
+    {
+        using var organizer = await _api.DemoOrganizerAsync();
+
+        var body = JsonSerializer.Serialize(Api.EventBody(description: new string('d', (1024 * 1024) + 1)), JsonSerializerOptions.Web);
+
+        using var response = await organizer.SendAsync(ExpectingContinue("/api/organizer/events", body));
+
+        await Api.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "request.too_large");
+    }
+
+    [Fact]
+    public async Task A_performance_upload_between_one_and_sixteen_megabytes_is_accepted_for_reading()
+    {
+        using var organizer = await _api.NewOrganizerAsync();
+        var id = (await Api.CreateEventAsync(organizer)).GetProperty("id").GetInt64();
+        // 2 MB of explicit seats (seat-by-seat maps are large): above the normal limit, within the upload's.
+        var seats = Enumerable.Range(1, 1900).Select(n => new { number = n.ToString(System.Globalization.CultureInfo.InvariantCulture) + new string(' ', 0), x = n * 1.000001, y = 0.123456789, grade = "R" }).ToArray();
+        var rows = Enumerable.Range(0, 20).Select(r => new { name = "R" + r, seats }).ToArray();
+        var seatMap = new { grades = new object[] { new { code = "R", name = "R", price = 1000 } }, sections = new object[] { new { name = "Floor", rows } } };
+        var json = JsonSerializer.Serialize(Api.PerformanceBody(seatMap: seatMap), JsonSerializerOptions.Web);
+        Assert.InRange(Encoding.UTF8.GetByteCount(json), (1024 * 1024) + 1, 16 * 1024 * 1024);
+
+        using var response = await organizer.PostAsync($"/api/organizer/events/{id}/performances", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_performance_upload_over_sixteen_megabytes_is_too_large()
+    {
+        using var organizer = await _api.DemoOrganizerAsync();
+        var json = "{\"seatMap\":{\"grades\":[],\"sections\":[]},\"padding\":\"" + new string('p', (16 * 1024 * 1024) + 1) + "\"}";
+
+        using var response = await organizer.SendAsync(ExpectingContinue("/api/organizer/events/1/performances", json));
+
+        await Api.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "request.too_large");
+    }
+
+    [Theory]
+    [InlineData("DELETE", "/api/events")]
+    [InlineData("PATCH", "/api/organizer/events/1")]
+    public async Task A_known_route_with_a_wrong_method_is_a_method_not_allowed_problem(string method, string path)
+    {
+        using var response = await _api.Anonymous().SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        await Api.AssertProblemAsync(response, HttpStatusCode.MethodNotAllowed, "route.method_not_allowed");
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/nothing-here")]
+    [InlineData("GET", "/nothing")]
+    [InlineData("POST", "/api/events/1/tickets")]
+    [InlineData("GET", "/api/events/not-a-number")]
+    public async Task An_unknown_route_is_a_not_found_problem(string method, string path)
+    {
+        using var response = await _api.Anonymous().SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        await Api.AssertProblemAsync(response, HttpStatusCode.NotFound, "route.not_found");
+    }
+
+    /// <summary>
+    /// Sends the body after <c>100-continue</c>, as browsers' and apps' HTTP stacks do for large uploads: the server
+    /// refuses on the declared length before the body is sent, so the 413 answer is read instead of a broken pipe.
+    /// </summary>
+    private static HttpRequestMessage ExpectingContinue(string path, string json)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        return request;
+    }
+}
