@@ -33,29 +33,43 @@ public sealed class Api(TicketingApiFactory factory)
     public async Task<string> TokenAsync(string email, string password) =>
         (await LoginAsync(email, password)).GetProperty("accessToken").GetString()!;
 
-    public async Task<HttpClient> FanAsync()
+    /// <summary>A fan account shared by the tests of this API.</summary>
+    public async Task<HttpClient> FanAsync() => factory.CreateApiClient(await SharedTokenAsync("fan", async () =>
     {
         var email = UniqueEmail();
         await RegisterAsync(email);
-        return factory.CreateApiClient(await TokenAsync(email, "password-1"));
-    }
+        return await TokenAsync(email, "password-1");
+    }));
 
-    public async Task<HttpClient> AdminAsync() =>
-        factory.CreateApiClient(await TokenAsync(TicketingApiFactory.AdminEmail, TicketingApiFactory.AdminPassword));
+    public async Task<HttpClient> AdminAsync() => factory.CreateApiClient(await AdminTokenAsync());
 
-    public async Task<HttpClient> DemoOrganizerAsync() =>
-        factory.CreateApiClient(await TokenAsync(DemoData.OrganizerEmail, DemoData.OrganizerPassword));
+    public async Task<HttpClient> DemoOrganizerAsync() => factory.CreateApiClient(await SharedTokenAsync(
+        "demo-organizer", () => TokenAsync(DemoData.OrganizerEmail, DemoData.OrganizerPassword)));
 
-    /// <summary>A fresh organizer: registered as a fan, promoted by the admin, then logged in again.</summary>
-    public async Task<HttpClient> NewOrganizerAsync()
+    /// <summary>An organizer shared by the tests of this API; each test makes its own events.</summary>
+    public async Task<HttpClient> OrganizerAsync() => factory.CreateApiClient(await SharedTokenAsync("organizer", NewOrganizerTokenAsync));
+
+    /// <summary>A second shared organizer, for the tests of what one organizer may not do to another's events.</summary>
+    public async Task<HttpClient> OtherOrganizerAsync() => factory.CreateApiClient(await SharedTokenAsync("other-organizer", NewOrganizerTokenAsync));
+
+    /// <summary>An organizer of its own: registered as a fan, promoted by the admin, then logged in again.</summary>
+    public async Task<HttpClient> NewOrganizerAsync() => factory.CreateApiClient(await NewOrganizerTokenAsync());
+
+    private Task<string> AdminTokenAsync() =>
+        SharedTokenAsync("admin", () => TokenAsync(TicketingApiFactory.AdminEmail, TicketingApiFactory.AdminPassword));
+
+    private async Task<string> NewOrganizerTokenAsync()
     {
         var email = UniqueEmail("organizer");
         var account = await RegisterAsync(email);
-        using var admin = await AdminAsync();
+        using var admin = factory.CreateApiClient(await AdminTokenAsync());
         using var promoted = await admin.PutAsJsonAsync($"/api/admin/users/{account.GetProperty("id").GetGuid()}/role", new { role = "organizer" });
         Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
-        return factory.CreateApiClient(await TokenAsync(email, "password-1"));
+        return await TokenAsync(email, "password-1");
     }
+
+    private Task<string> SharedTokenAsync(string key, Func<Task<string>> login) =>
+        factory.SharedTokens.GetOrAdd(key, _ => new Lazy<Task<string>>(login)).Value;
 
     public static object EventBody(string title = "Test concert", string category = "Concert", string? description = null) =>
         new { title, category, venue = "Test Hall", description = description ?? "A test event" };

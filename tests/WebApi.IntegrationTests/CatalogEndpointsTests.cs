@@ -23,7 +23,7 @@ public sealed class CatalogEndpointsTests(TicketingApiFactory factory)
     [Fact]
     public async Task Search_by_keyword_matches_title_venue_and_description()
     {
-        using var organizer = await _api.NewOrganizerAsync();
+        using var organizer = await _api.OrganizerAsync();
         var word = "kw" + Guid.NewGuid().ToString("N")[..10];
         var (byTitle, _) = await PublishedEventAsync(organizer, EventBody($"The {word} show"));
         var (byDescription, _) = await PublishedEventAsync(organizer, EventBody("Other show", description: $"about {word.ToUpperInvariant()}"));
@@ -45,7 +45,7 @@ public sealed class CatalogEndpointsTests(TicketingApiFactory factory)
     [Fact]
     public async Task Search_by_category_returns_only_that_category()
     {
-        using var organizer = await _api.NewOrganizerAsync();
+        using var organizer = await _api.OrganizerAsync();
         var category = "cat" + Guid.NewGuid().ToString("N")[..8];
         var (inCategory, _) = await PublishedEventAsync(organizer, EventBody("Categorised", category));
         await PublishedEventAsync(organizer, EventBody("Elsewhere", "Concert"));
@@ -58,7 +58,7 @@ public sealed class CatalogEndpointsTests(TicketingApiFactory factory)
     [Fact]
     public async Task Search_by_date_range_keeps_events_with_a_performance_inside_it()
     {
-        using var organizer = await _api.NewOrganizerAsync();
+        using var organizer = await _api.OrganizerAsync();
         var category = "dates" + Guid.NewGuid().ToString("N")[..8];
         var early = ShowStart.AddDays(100);
         var (inside, _) = await PublishedEventAsync(organizer, EventBody("Inside", category), early);
@@ -74,7 +74,7 @@ public sealed class CatalogEndpointsTests(TicketingApiFactory factory)
     [Fact]
     public async Task Search_pages_with_a_total_count()
     {
-        using var organizer = await _api.NewOrganizerAsync();
+        using var organizer = await _api.OrganizerAsync();
         var category = "paged" + Guid.NewGuid().ToString("N")[..8];
         var ids = new List<long>();
         for (var i = 0; i < 3; i++)
@@ -115,7 +115,7 @@ public sealed class CatalogEndpointsTests(TicketingApiFactory factory)
     [Fact]
     public async Task Drafts_are_invisible_to_the_public_but_visible_to_their_organizer()
     {
-        using var organizer = await _api.NewOrganizerAsync();
+        using var organizer = await _api.OrganizerAsync();
         var title = "Secret " + Guid.NewGuid().ToString("N");
         var id = (await CreateEventAsync(organizer, EventBody(title))).GetProperty("id").GetInt64();
         var performanceId = (await AddPerformanceAsync(organizer, id)).GetProperty("id").GetInt64();

@@ -99,18 +99,16 @@ public sealed class ProtocolErrorTests(TicketingApiFactory factory)
     }
 
     [Fact]
-    public async Task A_performance_upload_between_one_and_sixteen_megabytes_is_accepted_for_reading()
+    public async Task A_performance_upload_between_one_and_sixteen_megabytes_is_accepted()
     {
-        using var organizer = await _api.NewOrganizerAsync();
+        using var organizer = await _api.OrganizerAsync();
         var id = (await Api.CreateEventAsync(organizer)).GetProperty("id").GetInt64();
-        // 2 MB of explicit seats (seat-by-seat maps are large): above the normal limit, within the upload's.
-        var seats = Enumerable.Range(1, 1900).Select(n => new { number = n.ToString(System.Globalization.CultureInfo.InvariantCulture) + new string(' ', 0), x = n * 1.000001, y = 0.123456789, grade = "R" }).ToArray();
-        var rows = Enumerable.Range(0, 20).Select(r => new { name = "R" + r, seats }).ToArray();
-        var seatMap = new { grades = new object[] { new { code = "R", name = "R", price = 1000 } }, sections = new object[] { new { name = "Floor", rows } } };
-        var json = JsonSerializer.Serialize(Api.PerformanceBody(seatMap: seatMap), JsonSerializerOptions.Web);
-        Assert.InRange(Encoding.UTF8.GetByteCount(json), (1024 * 1024) + 1, 16 * 1024 * 1024);
+        // Above the normal 1 MB limit, within the upload's 16 MB; the padding is an unknown member the binder ignores.
+        var body = JsonSerializer.SerializeToNode(Api.PerformanceBody(), JsonSerializerOptions.Web)!.AsObject();
+        body["padding"] = new string('p', 2 * 1024 * 1024);
+        var json = body.ToJsonString();
 
-        using var response = await organizer.PostAsync($"/api/organizer/events/{id}/performances", new StringContent(json, Encoding.UTF8, "application/json"));
+        using var response = await organizer.SendAsync(ExpectingContinue($"/api/organizer/events/{id}/performances", json));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }

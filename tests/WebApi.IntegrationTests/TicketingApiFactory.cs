@@ -27,6 +27,9 @@ public class TicketingApiFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(_folder, "ticketing.db");
 
+    /// <summary>Bearer tokens of the shared accounts, made once per API: password hashing dominates a login.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<string>>> SharedTokens { get; } = new(StringComparer.Ordinal);
+
     /// <summary>A client that fails the test on any 5xx answer: no input may make the API fault.</summary>
     public HttpClient CreateApiClient(string? bearerToken = null)
     {
