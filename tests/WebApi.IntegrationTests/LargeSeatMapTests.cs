@@ -7,9 +7,10 @@ namespace Ticketing.WebApi.IntegrationTests;
 
 /// <summary>
 /// The stadium-sized upload, on an API of its own: storing 40,000 seats takes SQLite several seconds, and a fixture
-/// of its own lets that run beside the other HTTP tests instead of before them.
+/// of its own lets that run beside the other HTTP tests instead of before them. This API renders seat maps on every
+/// request (<c>SeatMap:CacheMilliseconds=0</c>, a value the options accept), so that path is covered too.
 /// </summary>
-public sealed class LargeSeatMapTests(TicketingApiFactory factory) : IClassFixture<TicketingApiFactory>
+public sealed class LargeSeatMapTests(LargeSeatMapTests.UncachedSeatMapApiFactory factory) : IClassFixture<LargeSeatMapTests.UncachedSeatMapApiFactory>
 {
     private readonly Api _api = new(factory);
 
@@ -33,5 +34,24 @@ public sealed class LargeSeatMapTests(TicketingApiFactory factory) : IClassFixtu
         var map = await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/performances/{performanceId}/seats");
         Assert.Equal(40_000, map.GetProperty("seats").GetArrayLength());
         Assert.Equal(40_000, map.GetProperty("counts").GetProperty("available").GetInt32());
+    }
+
+    [Fact]
+    public async Task Seat_maps_are_served_when_rendering_is_not_cached()
+    {
+        var (_, performanceId) = await _api.DemoPerformanceAsync();
+        using var client = _api.Anonymous();
+
+        using var first = await client.GetAsync($"/api/performances/{performanceId}/seats");
+        using var second = await client.GetAsync($"/api/performances/{performanceId}/seats");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(first.Headers.ETag, second.Headers.ETag);
+    }
+
+    public sealed class UncachedSeatMapApiFactory : TicketingApiFactory
+    {
+        protected override int? SeatMapCacheMilliseconds => 0;
     }
 }

@@ -25,6 +25,9 @@ public class TicketingApiFactory : WebApplicationFactory<Program>
     /// <summary>Login, register and refresh requests allowed per minute and client address.</summary>
     protected virtual int AuthPerMinute => 100_000;
 
+    /// <summary><c>SeatMap:CacheMilliseconds</c>, or null for the configured default.</summary>
+    protected virtual int? SeatMapCacheMilliseconds => null;
+
     public string DatabasePath => Path.Combine(_folder, "ticketing.db");
 
     /// <summary>Bearer tokens of the shared accounts, made once per API: password hashing dominates a login.</summary>
@@ -52,6 +55,10 @@ public class TicketingApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
         builder.UseSetting("RateLimits:AuthPerMinute", AuthPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (SeatMapCacheMilliseconds is { } cacheMilliseconds)
+        {
+            builder.UseSetting("SeatMap:CacheMilliseconds", cacheMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     protected override void Dispose(bool disposing)
