@@ -95,4 +95,12 @@ public sealed class SeatMapInputTests
 
         Assert.Equal(2001, input.CountSeats());
     }
+
+    [Fact]
+    public void A_range_ending_at_int_max_expands_and_stops()
+    {
+        var map = OneRowMap(RangeRow(from: int.MaxValue - 1, to: int.MaxValue)).ToSeatMap();
+
+        Assert.Equal(["Floor A-2147483646", "Floor A-2147483647"], map.Seats.Select(s => s.Label));
+    }
 }

@@ -146,6 +146,65 @@ public sealed class ProtocolErrorTests(TicketingApiFactory factory)
         await Api.AssertProblemAsync(response, HttpStatusCode.NotFound, "route.not_found");
     }
 
+    [Theory]
+    [InlineData("/api/events?from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59Z")]
+    [InlineData("/api/events?page=10000&pageSize=100")]
+    [InlineData("/api/events?q=%00%27%22%3B--")]
+    [InlineData("/api/events?from=0001-01-01T00:00:00%2B14:00")]
+    [InlineData("/api/events/9223372036854775807")]
+    [InlineData("/api/events/-1")]
+    [InlineData("/api/performances/0/seats")]
+    [InlineData("/api/events/99999999999999999999")]
+    public async Task Edge_values_in_public_queries_never_fault(string path)
+    {
+        using var response = await _api.Anonymous().GetAsync(path);
+
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            await Api.AssertProblemAsync(response, response.StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"startsAt\":\"9999-12-31T23:59:59Z\",\"salesOpenAt\":\"0001-01-01T00:00:00Z\",\"salesCloseAt\":\"9999-12-31T23:00:00Z\",\"holdSeconds\":2147483647,\"maxSeatsPerOrder\":-2147483648}")]
+    [InlineData("{\"seatMap\":{\"grades\":[{\"code\":\"R\",\"name\":\"R\",\"price\":9223372036854775807}],\"sections\":[{\"name\":\"F\",\"rows\":[{\"grade\":\"R\",\"from\":1,\"to\":3,\"x\":1e308,\"spacing\":1e308}]}]}}")]
+    [InlineData("{\"seatMap\":{\"grades\":[{\"code\":\"R\",\"name\":\"R\",\"price\":1}],\"sections\":[{\"name\":\"F\",\"rows\":[{\"seats\":[{\"number\":\"\",\"x\":0,\"y\":0}]}]}]}}")]
+    public async Task Edge_values_in_a_performance_upload_never_fault(string json)
+    {
+        using var organizer = await _api.OrganizerAsync();
+        var id = (await Api.CreateEventAsync(organizer)).GetProperty("id").GetInt64();
+        var body = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        var defaults = JsonSerializer.SerializeToNode(Api.PerformanceBody(), JsonSerializerOptions.Web)!.AsObject();
+        foreach (var (name, value) in defaults)
+        {
+            if (!body.ContainsKey(name))
+            {
+                body[name] = value?.DeepClone();
+            }
+        }
+
+        using var response = await organizer.PostAsync($"/api/organizer/events/{id}/performances", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_row_range_ending_at_int_max_is_created_without_spinning()
+    {
+        using var organizer = await _api.OrganizerAsync();
+        var id = (await Api.CreateEventAsync(organizer)).GetProperty("id").GetInt64();
+        var seatMap = new
+        {
+            grades = new object[] { new { code = "R", name = "R", price = 1000 } },
+            sections = new object[] { new { name = "Floor", rows = new object[] { new { name = "A", grade = "R", from = int.MaxValue, to = int.MaxValue } } } },
+        };
+
+        using var response = await organizer.PostAsJsonAsync($"/api/organizer/events/{id}/performances", Api.PerformanceBody(seatMap: seatMap));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(1, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("seatCount").GetInt32());
+    }
+
     /// <summary>
     /// Sends the body after <c>100-continue</c>, as browsers' and apps' HTTP stacks do for large uploads: the server
     /// refuses on the declared length before the body is sent, so the 413 answer is read instead of a broken pipe.
