@@ -22,8 +22,9 @@ public sealed class DependencyRuleTests
     public void The_four_booking_layers_are_found_on_disk()
     {
         var folders = RepositoryLayout.SourceProjects().Select(p => p.Split('/')[0]).ToHashSet(StringComparer.Ordinal);
+        string[] required = ["Domain", "Application", "Infrastructure", "WebApi"];
 
-        Assert.Superset(folders, new HashSet<string> { "Domain", "Application", "Infrastructure", "WebApi" });
+        Assert.True(required.All(folders.Contains), $"Found {string.Join(", ", folders)}; expected at least {string.Join(", ", required)}.");
     }
 
     [Theory]
