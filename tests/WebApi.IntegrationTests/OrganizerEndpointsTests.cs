@@ -70,6 +70,21 @@ public sealed class OrganizerEndpointsTests(TicketingApiFactory factory)
         await AssertValidationAsync(response, "pageSize");
     }
 
+    [Theory]
+    [InlineData("page=2147483647&pageSize=100")]
+    [InlineData("page=0")]
+    public async Task List_own_events_with_an_extreme_page_never_faults(string query)
+    {
+        using var organizer = await _api.DemoOrganizerAsync();
+
+        using var response = await organizer.GetAsync("/api/organizer/events?" + query);
+
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            await AssertValidationAsync(response, "page");
+        }
+    }
+
     [Fact]
     public async Task Organizer_reads_their_own_draft()
     {
