@@ -32,6 +32,13 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
     var status = ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode;
     ctx.ProblemDetails.Extensions.TryAdd("code", ProblemResults.CodeOf(status));
     ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
+    if (status == StatusCodes.Status404NotFound && ctx.HttpContext.GetEndpoint() is null)
+    {
+        // Routing matched nothing (405 and 415 from routing keep their own status and code).
+        ctx.ProblemDetails.Type = ProblemResults.TypeBase + "route/not_found";
+        ctx.ProblemDetails.Title = ProblemResults.TitleOf(404);
+        ctx.ProblemDetails.Detail ??= $"No endpoint answers {ctx.HttpContext.Request.Method} {ctx.HttpContext.Request.Path}.";
+    }
 });
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 
@@ -98,6 +105,8 @@ app.MapOrganizerEndpoints();
 app.MapCatalogEndpoints();
 app.MapOrderEndpoints();
 
+// No fallback endpoint: unknown routes get an empty 404 that UseStatusCodePages turns into ProblemDetails. A
+// catch-all endpoint would also win over routing's own 405 (wrong method) and 415 (wrong content type) answers.
 app.Run();
 
 public partial class Program;

@@ -15,7 +15,7 @@ public sealed class ChangeRoleValidator : AbstractValidator<ChangeRole>
     {
         RuleFor(x => x.UserId).NotEmpty();
         RuleFor(x => x.Role).NotEmpty()
-            .Must(r => Enum.TryParse<Role>(r, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(r, out _))
+            .Must(r => Enum.GetNames<Role>().Contains(r, StringComparer.OrdinalIgnoreCase))
             .WithMessage("Role must be one of: fan, organizer, admin.");
     }
 }

@@ -16,11 +16,11 @@ public sealed class ValidationBehavior<TRequest, TResponse>(IEnumerable<IValidat
             return await next();
         }
 
-        var context = new ValidationContext<TRequest>(request);
         Dictionary<string, List<string>>? errors = null;
         foreach (var validator in _validators)
         {
-            var result = await validator.ValidateAsync(context, cancellationToken);
+            // One context per validator: a shared context accumulates failures, so each later result would repeat the earlier ones.
+            var result = await validator.ValidateAsync(new ValidationContext<TRequest>(request), cancellationToken);
             foreach (var failure in result.Errors)
             {
                 errors ??= new Dictionary<string, List<string>>(StringComparer.Ordinal);

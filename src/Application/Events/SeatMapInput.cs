@@ -50,7 +50,8 @@ public sealed record SeatMapInput(IReadOnlyList<GradeInput>? Grades, IReadOnlyLi
                 else if (row.From is { } from && row.To is { } to)
                 {
                     var spacing = row.Spacing ?? 1;
-                    for (var n = from; n <= to; n++)
+                    // long: with int, n++ past int.MaxValue wraps around and a range ending there never ends.
+                    for (long n = from; n <= to; n++)
                     {
                         var number = n.ToString(CultureInfo.InvariantCulture);
                         seats.Add(new SeatDefinition(sectionName, rowName, number, Label(sectionName, rowName, number), (row.X ?? 0) + ((n - from) * spacing), row.Y ?? 0, (row.Grade ?? string.Empty).Trim()));

@@ -69,6 +69,7 @@ internal static class CatalogEndpoints
             }
 
             rendered = SeatMapWriter.Render(result.Value);
+            // 0 (allowed by the options) means render every time; MemoryCache refuses a zero lifetime.
             if (options.Value.CacheMilliseconds > 0)
             {
                 cache.Set(key, rendered, TimeSpan.FromMilliseconds(options.Value.CacheMilliseconds));

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Ticketing.WebApi.IntegrationTests;
+
+[Collection(ApiCollection.Name)]
+public sealed class OpenApiTests(TicketingApiFactory factory)
+{
+    private readonly Api _api = new(factory);
+
+    [Fact]
+    public async Task The_openapi_document_lists_every_api_path()
+    {
+        var document = await _api.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        string[] expected =
+        [
+            "/health",
+            "/api/accounts/register",
+            "/api/accounts/login",
+            "/api/accounts/refresh",
+            "/api/me",
+            "/api/admin/users/{userId}/role",
+            "/api/organizer/events",
+            "/api/organizer/events/{eventId}",
+            "/api/organizer/events/{eventId}/performances",
+            "/api/organizer/performances/{performanceId}",
+            "/api/organizer/events/{eventId}/publish",
+            "/api/events",
+            "/api/events/{eventId}",
+            "/api/performances/{performanceId}",
+            "/api/performances/{performanceId}/seats",
+        ];
+        Assert.All(expected, path => Assert.Contains(path, paths));
+        Assert.Equal("Ticketing API", document.GetProperty("info").GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_covers_every_mapped_endpoint()
+    {
+        var document = await _api.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var documented = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(op => $"{op.Name.ToUpperInvariant()} {p.Name}"))
+            .ToHashSet();
+
+        var mapped = EndpointInventory.ApiEndpoints(factory.Services);
+
+        Assert.NotEmpty(mapped);
+        Assert.All(mapped, endpoint => Assert.Contains(endpoint, documented));
+    }
+
+    [Fact]
+    public async Task Swagger_ui_answers()
+    {
+        using var response = await _api.Anonymous().GetAsync("/docs/index.html");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("swagger", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Docs_root_answers_with_the_swagger_ui()
+    {
+        using var response = await _api.Anonymous().GetAsync("/docs");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("swagger", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+}
