@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Ticketing.Application.Abstractions;
+using Ticketing.Infrastructure.AccessPasses;
 using Ticketing.Infrastructure.Identity;
 using Ticketing.Infrastructure.Persistence;
 using Ticketing.Infrastructure.Scheduling;
@@ -49,6 +50,7 @@ public static class DependencyInjection
         services.AddHostedService<DatabaseInitializer>();
         services.AddScheduling(configuration, sqlServer, connectionString);
         services.AddSeatLocks(configuration);
+        services.AddAccessPasses(configuration);
         return services;
     }
 }

@@ -11,7 +11,8 @@ using Ticketing.Domain.Orders;
 namespace Ticketing.Application.Orders;
 
 /// <summary>A fan holds seats of a performance: all of them or none.</summary>
-public sealed record HoldSeats(Guid FanId, long PerformanceId, IReadOnlyList<long>? SeatIds) : IRequest<Result<OrderDto>>;
+/// <param name="AccessPass">The waiting room's pass, required when the performance is paced by a waiting room.</param>
+public sealed record HoldSeats(Guid FanId, long PerformanceId, IReadOnlyList<long>? SeatIds, string? AccessPass = null) : IRequest<Result<OrderDto>>;
 
 public sealed class HoldSeatsValidator : AbstractValidator<HoldSeats>
 {
@@ -32,6 +33,7 @@ public sealed partial class HoldSeatsHandler(
     IAppDbContext db,
     ISeatLayoutCache layouts,
     ISeatLock seatLock,
+    IAccessPassGate passes,
     IUniqueViolationDetector uniqueViolations,
     TimeProvider clock,
     ILogger<HoldSeatsHandler> logger) : IRequestHandler<HoldSeats, Result<OrderDto>>
@@ -50,8 +52,17 @@ public sealed partial class HoldSeatsHandler(
 
         var performance = await db.Performances.AsNoTracking()
             .Where(p => p.Id == request.PerformanceId)
-            .Select(p => new { p.SalesOpenAt, p.SalesCloseAt, p.HoldDuration, p.MaxSeatsPerOrder, p.MaxSeatsPerFan })
+            .Select(p => new { p.SalesOpenAt, p.SalesCloseAt, p.HoldDuration, p.MaxSeatsPerOrder, p.MaxSeatsPerFan, p.RequiresQueuePass, p.WaitingRoomId })
             .SingleAsync(cancellationToken);
+        if (performance.RequiresQueuePass)
+        {
+            var check = await passes.CheckAsync(request.AccessPass, request.PerformanceId, performance.WaitingRoomId, request.FanId, cancellationToken);
+            if (check != AccessPassCheck.Accepted)
+            {
+                return AccessPassErrors.For(check, performance.WaitingRoomId);
+            }
+        }
+
         var now = clock.GetUtcNow();
         if (now < performance.SalesOpenAt)
         {

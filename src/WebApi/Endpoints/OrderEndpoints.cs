@@ -39,8 +39,17 @@ internal static class OrderEndpoints
     /// </summary>
     public static async Task<Results<Created<OrderDto>, ProblemHttpResult>> HoldSeatsOfPerformance(
         long performanceId, HoldRequest body, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
-        (await mediator.Send(new HoldSeats(context.User.UserId(), performanceId, body.SeatIds), cancellationToken))
+        (await mediator.Send(new HoldSeats(context.User.UserId(), performanceId, body.SeatIds, AccessPassOf(context)), cancellationToken))
         .ToCreated(context, o => $"/api/orders/{o.Id}");
+
+    /// <summary>The waiting room's pass: the <c>X-Access-Pass</c> header, or the <c>access_pass</c> cookie.</summary>
+    public static string? AccessPassOf(HttpContext context) =>
+        context.Request.Headers.TryGetValue(AccessPassHeader, out var header) && !string.IsNullOrEmpty(header)
+            ? header.ToString()
+            : context.Request.Cookies[AccessPassCookie];
+
+    public const string AccessPassHeader = "X-Access-Pass";
+    public const string AccessPassCookie = "access_pass";
 
     /// <summary>One of the caller's orders; anyone else's answers 404.</summary>
     public static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> GetMyOrder(string orderId, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>

@@ -335,6 +335,25 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("OrderLines");
                 });
 
+            modelBuilder.Entity("Ticketing.Infrastructure.AccessPasses.AccessPassBinding", b =>
+                {
+                    b.Property<string>("Jti")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Jti");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("AccessPassBinding");
+                });
+
             modelBuilder.Entity("Ticketing.Domain.Catalog.Performance", b =>
                 {
                     b.HasOne("Ticketing.Domain.Catalog.Event", null)
@@ -356,7 +375,7 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
             modelBuilder.Entity("Ticketing.Domain.Catalog.Seat", b =>
                 {
                     b.HasOne("Ticketing.Domain.Catalog.Performance", null)
-                        .WithMany("Seats")
+                        .WithMany()
                         .HasForeignKey("PerformanceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -394,8 +413,6 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
             modelBuilder.Entity("Ticketing.Domain.Catalog.Performance", b =>
                 {
                     b.Navigation("Grades");
-
-                    b.Navigation("Seats");
                 });
 
             modelBuilder.Entity("Ticketing.Domain.Orders.Order", b =>

@@ -320,6 +320,25 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("OrderLines");
                 });
 
+            modelBuilder.Entity("Ticketing.Infrastructure.AccessPasses.AccessPassBinding", b =>
+                {
+                    b.Property<string>("Jti")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Jti");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("AccessPassBinding");
+                });
+
             modelBuilder.Entity("Ticketing.Domain.Catalog.Performance", b =>
                 {
                     b.HasOne("Ticketing.Domain.Catalog.Event", null)
@@ -341,7 +360,7 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
             modelBuilder.Entity("Ticketing.Domain.Catalog.Seat", b =>
                 {
                     b.HasOne("Ticketing.Domain.Catalog.Performance", null)
-                        .WithMany("Seats")
+                        .WithMany()
                         .HasForeignKey("PerformanceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -379,8 +398,6 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
             modelBuilder.Entity("Ticketing.Domain.Catalog.Performance", b =>
                 {
                     b.Navigation("Grades");
-
-                    b.Navigation("Seats");
                 });
 
             modelBuilder.Entity("Ticketing.Domain.Orders.Order", b =>
