@@ -55,13 +55,22 @@ curl -fs -XPOST "$api/api/organizer/events/$event/publish" -H "authorization: Be
 first_seat=$(curl -fs "$api/api/performances/$big/seats" | grep -o '"seats":\[\[[0-9]*' | grep -o '[0-9]*$')
 echo "100,000-seat upload: $(echo "$upload_end - $upload_start" | bc) s; performances $big (100k), $p40 (40k)"
 
-fans=${FANS:-300}
+fans=${FANS:-160}
 : > "$work/tokens"
+batch=()
 for i in $(seq 1 "$fans"); do
-  curl -fs -XPOST "$api/api/accounts/register" -H 'content-type: application/json' -d "{\"email\":\"b$i@bench.ticketing\",\"password\":\"bench-pass-1\"}" >/dev/null &
-  if (( i % 8 == 0 )); then wait; fi
-done; wait
-for i in $(seq 1 "$fans"); do login "b$i@bench.ticketing" bench-pass-1 >> "$work/tokens"; done
+  curl -fs -XPOST "$api/api/accounts/register" -H 'content-type: application/json' -d "{\"email\":\"b$i@bench.ticketing\",\"password\":\"bench-pass-1\"}" >/dev/null & batch+=($!)
+  if (( i % 8 == 0 )); then wait "${batch[@]}"; batch=(); fi
+done
+if [ "${#batch[@]}" -gt 0 ]; then wait "${batch[@]}"; fi
+mkdir -p "$work/t"
+batch=()
+for i in $(seq 1 "$fans"); do
+  (login "b$i@bench.ticketing" bench-pass-1 > "$work/t/$i") & batch+=($!)
+  if (( i % 8 == 0 )); then wait "${batch[@]}"; batch=(); fi
+done
+if [ "${#batch[@]}" -gt 0 ]; then wait "${batch[@]}"; fi
+cat "$work"/t/* > "$work/tokens"
 echo "fans: $(wc -l < "$work/tokens")"
 
 echo "== trivial endpoint (GET /health)"

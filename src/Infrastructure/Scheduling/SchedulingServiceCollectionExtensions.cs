@@ -2,13 +2,14 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
+using Ticketing.Application.Abstractions;
 
 namespace Ticketing.Infrastructure.Scheduling;
 
 internal static class SchedulingServiceCollectionExtensions
 {
     /// <summary>
-    /// Quartz with its ADO store in our database (clustered on SQL Server), keeping its execution history there too.
+    /// Quartz with its ADO store in our database (clustered on SQL Server).
     /// </summary>
     public static IServiceCollection AddScheduling(this IServiceCollection services, IConfiguration configuration, bool sqlServer, string connectionString)
     {
@@ -16,8 +17,13 @@ internal static class SchedulingServiceCollectionExtensions
         var options = configuration.GetSection(SchedulingOptions.SectionName).Get<SchedulingOptions>() ?? new SchedulingOptions();
         if (!options.Enabled)
         {
+            services.AddSingleton<IJobAdmin, NoJobAdmin>();
             return services;
         }
+
+        var runLog = new JobRunLog();
+        services.AddSingleton(runLog);
+        services.AddSingleton<IJobAdmin, JobAdmin>();
 
         services.AddQuartz(q =>
         {
@@ -37,7 +43,6 @@ internal static class SchedulingServiceCollectionExtensions
             {
                 // Quartz creates its own tables in our database on first start (create-if-missing, then verify).
                 store.ProvisionSchema();
-                store.UseExecutionHistory();
                 store.ConfigureStore(o => o.StoreJobDataAsStrings = true);
                 store.UseSystemTextJsonSerializer();
                 if (sqlServer)
@@ -57,6 +62,7 @@ internal static class SchedulingServiceCollectionExtensions
                     store.UseSqlite(SqliteFactory.Instance, connectionString);
                 }
             });
+            q.AddJobListener(runLog, [Matchers.AllJobs()]);
             q.AddJob<ExpireOrdersJob>(j => j.WithIdentity(ExpireOrdersJob.Key).StoreDurably().WithDescription("Expires unpaid holds past their deadline"));
             q.AddTrigger(t => t
                 .ForJob(ExpireOrdersJob.Key)
