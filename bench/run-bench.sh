@@ -30,7 +30,7 @@ export Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft__EntityFr
 for _ in $(seq 1 120); do curl -fs "$api/health" >/dev/null 2>&1 && break; sleep 0.5; done
 
 json() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p"; }
-login() { curl -fs -XPOST "$api/api/accounts/login" -H 'content-type: application/json' -d "{\"email\":\"$1\",\"password\":\"$2\"}" | json accessToken; }
+login() { printf '%s\n' "$(curl -fs -XPOST "$api/api/accounts/login" -H 'content-type: application/json' -d "{\"email\":\"$1\",\"password\":\"$2\"}" | json accessToken)"; }
 org=$(login organizer@demo.ticketing organizer-demo-1)
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ); open=$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)
 close=$(date -u -d '+20 days' +%Y-%m-%dT%H:%M:%SZ); starts=$(date -u -d '+21 days' +%Y-%m-%dT%H:%M:%SZ)

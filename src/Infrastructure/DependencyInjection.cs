@@ -38,7 +38,8 @@ public static class DependencyInjection
         else
         {
             connectionString ??= $"Data Source={Path.Combine(environment.ContentRootPath, "data", "ticketing.db")}";
-            services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(connectionString));
+            var synchronous = configuration[$"{DatabaseOptions.SectionName}:SqliteSynchronous"] ?? "NORMAL";
+            services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas(synchronous)));
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
         }
 

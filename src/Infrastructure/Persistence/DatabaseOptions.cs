@@ -15,6 +15,10 @@ public sealed class DatabaseOptions
     /// <summary>Seeds the demo event and accounts when the database has no events.</summary>
     public bool SeedDemoData { get; set; }
 
+    /// <summary>SQLite only: <c>FULL</c> syncs every commit to disk; <c>NORMAL</c> (default, with WAL) syncs at checkpoints.</summary>
+    [RegularExpression("^(FULL|NORMAL|EXTRA)$", ErrorMessage = "Database:SqliteSynchronous must be FULL, NORMAL or EXTRA.")]
+    public string SqliteSynchronous { get; set; } = "NORMAL";
+
     /// <summary>Applies migrations at start-up.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 }

@@ -17,6 +17,7 @@ public static partial class DemoData
     public const string FanEmail = "fan@demo.ticketing";
     public const string FanPassword = "fan-demo-1";
     public const string EventTitle = "Seoul Philharmonic: New Year Gala";
+    public const string WaitingRoomId = "demo";
 
     /// <summary>The hall: (section, grade, rows, seats per row). 500 + 1,800 + 1,800 + 900 = 5,000 seats.</summary>
     private static readonly (string Section, string Grade, int Rows, int SeatsPerRow)[] Hall =
@@ -79,9 +80,13 @@ public static partial class DemoData
             now);
         var firstShow = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(30).AddHours(11);
         var hall = BuildHall();
-        var performances = new[] { firstShow, firstShow.AddDays(1) }
-            .Select(startsAt => e.AddPerformance(new PerformanceSchedule(startsAt, now.AddMinutes(-1), startsAt.AddHours(-1)), PerformanceRules.Default, hall, now))
-            .ToList();
+        // The first performance sells freely; the second is paced by the waiting room's demo room, so holds on it
+        // need the access pass the waiting room hands out.
+        var performances = new[]
+        {
+            e.AddPerformance(new PerformanceSchedule(firstShow, now.AddMinutes(-1), firstShow.AddHours(-1)), PerformanceRules.Default, hall, now),
+            e.AddPerformance(new PerformanceSchedule(firstShow.AddDays(1), now.AddMinutes(-1), firstShow.AddDays(1).AddHours(-1)), PerformanceRules.Default with { RequiresQueuePass = true, WaitingRoomId = WaitingRoomId }, hall, now),
+        };
         e.Publish(now);
         db.Events.Add(e);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
