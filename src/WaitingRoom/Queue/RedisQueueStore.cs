@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using StackExchange.Redis;
+using Ticketing.WaitingRoom.Rooms;
+
+namespace Ticketing.WaitingRoom.Queue;
+
+/// <summary>
+/// Production adapter: the queue lives in Redis; every operation is one Lua script (see <see cref="RedisScripts"/>),
+/// so any number of WaitingRoom instances can share it. Room definitions are cached for a second per instance;
+/// the values that pace admission (mode, rate, cap, opening) are read by the scripts themselves.
+/// </summary>
+internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPrefix = "wr") : IQueueStore
+{
+    private const long DefinitionCacheMs = 1000;
+    private const long Micro = 1_000_000;
+
+    private readonly ConcurrentDictionary<string, CachedDefinition> _cache = new(StringComparer.Ordinal);
+    private readonly string _roomsKey = keyPrefix + ":rooms";
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public RoomDefinition? GetRoom(string roomId)
+    {
+        var now = Environment.TickCount64;
+        if (_cache.TryGetValue(roomId, out var cached) && now - cached.FetchedAt < DefinitionCacheMs)
+        {
+            return cached.Definition;
+        }
+
+        var definition = Load(roomId);
+        if (definition is null)
+        {
+            // Unknown ids are not cached, so junk ids cannot grow the cache.
+            _cache.TryRemove(roomId, out _);
+            return null;
+        }
+
+        _cache[roomId] = new CachedDefinition(definition, now);
+        return definition;
+    }
+
+    public IReadOnlyList<RoomDefinition> ListRooms()
+    {
+        var list = new List<RoomDefinition>();
+        foreach (var member in Db.SetMembers(_roomsKey))
+        {
+            var definition = Load(member.ToString());
+            if (definition is not null)
+            {
+                list.Add(definition);
+            }
+        }
+
+        list.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return list;
+    }
+
+    public bool PutRoom(RoomDefinition room, long nowMs, ulong seed)
+    {
+        var created = Write(room, nowMs, seed);
+        Db.SetAdd(_roomsKey, room.Id);
+        return created;
+    }
+
+    public RoomDefinition? UpdateRoom(string roomId, RoomUpdate update, long nowMs, ulong seed)
+    {
+        var d = Load(roomId);
+        if (d is null)
+        {
+            return null;
+        }
+
+        var updated = d with
+        {
+            RatePerSecond = update.RatePerSecond ?? d.RatePerSecond,
+            MaxActive = update.MaxActive ?? d.MaxActive,
+            Mode = update.Mode ?? d.Mode,
+            OpensAt = update.OpensAt ?? d.OpensAt,
+            PassLifetimeSeconds = update.PassLifetimeSeconds ?? d.PassLifetimeSeconds,
+            PerformanceIds = update.PerformanceIds ?? d.PerformanceIds,
+        };
+        Write(updated, nowMs, seed);
+        return Load(roomId);
+    }
+
+    public bool DeleteRoom(string roomId)
+    {
+        _cache.TryRemove(roomId, out _);
+        var keys = Keys(roomId);
+        var deleted = Db.KeyDelete(keys);
+        Db.SetRemove(_roomsKey, roomId);
+        return deleted > 0;
+    }
+
+    public FanView Join(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
+        ReadFan((RedisResult[])Db.ScriptEvaluate(RedisScripts.Join, Keys(roomId), FanArgs(nowMs, seed, fanId, abandonAfterMs))!);
+
+    public FanView Status(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
+        ReadFan((RedisResult[])Db.ScriptEvaluate(RedisScripts.Status, Keys(roomId), FanArgs(nowMs, seed, fanId, abandonAfterMs))!);
+
+    public ClaimResult Claim(string roomId, string fanId, long place, long nowMs, ulong seed, long passExpiresAtMs, string jti)
+    {
+        RedisValue[] args = [nowMs, Seed(seed), fanId, place, passExpiresAtMs, jti];
+        var result = (RedisResult[])Db.ScriptEvaluate(RedisScripts.Claim, Keys(roomId), args)!;
+        var outcome = (ClaimOutcome)(int)result[0];
+        return outcome == ClaimOutcome.Admitted
+            ? new ClaimResult(outcome, (long)result[1], (long)result[2], (string?)result[3])
+            : new ClaimResult(outcome, 0, 0, null);
+    }
+
+    public RoomStats? Stats(string roomId, long nowMs, ulong seed)
+    {
+        RedisValue[] args = [nowMs, Seed(seed)];
+        var r = (RedisResult[])Db.ScriptEvaluate(RedisScripts.Stats, Keys(roomId), args)!;
+        if (r.Length == 0)
+        {
+            return null;
+        }
+
+        var opened = (long)r[1] == 1;
+        var pre = (long)r[2];
+        var tail = (long)r[3];
+        var serving = (long)r[4];
+        return new RoomStats(roomId, (string)r[0]!, opened, pre, opened ? Math.Max(0, tail - serving) : pre, tail, serving, (long)r[5], (long)r[7], (long)r[6]);
+    }
+
+    private bool Write(RoomDefinition room, long nowMs, ulong seed)
+    {
+        _cache.TryRemove(room.Id, out _);
+        RedisValue[] args =
+        [
+            nowMs,
+            Seed(seed),
+            "mode", RoomModes.ToWire(room.Mode),
+            "rate", (long)Math.Round(room.RatePerSecond * Micro),
+            "cap", room.MaxActive,
+            "opens", room.OpensAt.ToUnixTimeMilliseconds(),
+            "life", room.PassLifetimeSeconds,
+            "perfs", string.Join(',', room.PerformanceIds),
+        ];
+        return (long)Db.ScriptEvaluate(RedisScripts.Put, Keys(room.Id), args) == 1;
+    }
+
+    private RoomDefinition? Load(string roomId)
+    {
+        var values = Db.HashGet(Keys(roomId)[0], ["mode", "rate", "cap", "opens", "life", "perfs"]);
+        if (values[0].IsNull)
+        {
+            return null;
+        }
+
+        RoomModes.TryParse(values[0].ToString(), out var mode);
+        var perfText = values[5].ToString();
+        var parts = perfText.Length == 0 ? [] : perfText.Split(',');
+        var perfs = new long[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            perfs[i] = long.Parse(parts[i], CultureInfo.InvariantCulture);
+        }
+
+        return new RoomDefinition(
+            roomId,
+            perfs,
+            (double)(long)values[1] / Micro,
+            (int)values[2],
+            (int)values[4],
+            DateTimeOffset.FromUnixTimeMilliseconds((long)values[3]),
+            mode);
+    }
+
+    private static FanView ReadFan(RedisResult[] r)
+    {
+        var kind = (FanKind)(int)r[0];
+        if (kind == FanKind.NoRoom)
+        {
+            return default;
+        }
+
+        RoomModes.TryParse((string?)r[5], out var mode);
+        var snapshot = new RoomSnapshot(
+            mode,
+            (long)r[6] == 1,
+            (long)r[7],
+            (long)r[8],
+            (long)r[9],
+            ulong.Parse((string)r[10]!, CultureInfo.InvariantCulture),
+            (long)r[11],
+            (double)(long)r[12] / Micro);
+        var jti = (string?)r[4];
+        return new FanView(kind, (long)r[1], (long)r[2], (long)r[3], string.IsNullOrEmpty(jti) ? null : jti, snapshot);
+    }
+
+    private static RedisValue[] FanArgs(long nowMs, ulong seed, string fanId, long abandonAfterMs) =>
+        [nowMs, Seed(seed), fanId, abandonAfterMs];
+
+    private static string Seed(ulong seed) => seed.ToString(CultureInfo.InvariantCulture);
+
+    private RedisKey[] Keys(string roomId)
+    {
+        var tag = keyPrefix + ":{" + roomId + "}:";
+        return [tag + "cfg", tag + "st", tag + "fans", tag + "act"];
+    }
+
+    private readonly record struct CachedDefinition(RoomDefinition? Definition, long FetchedAt);
+}
