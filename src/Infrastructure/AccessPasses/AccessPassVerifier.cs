@@ -65,7 +65,7 @@ internal sealed class AccessPassVerifier(HttpClient http, AccessPassVerifierOpti
         }
 
         Span<byte> signature = stackalloc byte[66];
-        if (!Base64Url.TryDecodeFromChars(token.AsSpan(secondDot + 1), signature, out var signatureLength) || signatureLength != 64)
+        if (!IsBase64Url(token.AsSpan(secondDot + 1)) || !Base64Url.TryDecodeFromChars(token.AsSpan(secondDot + 1), signature, out var signatureLength) || signatureLength != 64)
         {
             return AccessPassResult.Fail(AccessPassError.BadSignature);
         }
@@ -303,8 +303,27 @@ internal sealed class AccessPassVerifier(HttpClient http, AccessPassVerifierOpti
         return AccessPassError.None;
     }
 
+    /// <summary><see cref="Base64Url.TryDecodeFromChars(ReadOnlySpan{char}, Span{byte}, out int)"/> throws on characters outside the alphabet, so they are checked first.</summary>
+    private static bool IsBase64Url(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (c is not ((>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static byte[]? Decode(ReadOnlySpan<char> segment)
     {
+        if (!IsBase64Url(segment))
+        {
+            return null;
+        }
+
         var buffer = new byte[Base64Url.GetMaxDecodedLength(segment.Length)];
         return Base64Url.TryDecodeFromChars(segment, buffer, out var written) ? buffer.AsSpan(0, written).ToArray() : null;
     }

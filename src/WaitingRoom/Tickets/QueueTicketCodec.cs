@@ -37,6 +37,12 @@ internal sealed class QueueTicketCodec(byte[] key)
             return false;
         }
 
+        // Base64Url.TryDecodeFromChars throws on characters outside the alphabet, so check them first.
+        if (!IsBase64Url(ticket.AsSpan(0, IdLength)) || !IsBase64Url(ticket.AsSpan(IdLength + 1)))
+        {
+            return false;
+        }
+
         var idChars = ticket.AsSpan(0, IdLength);
         Span<byte> id = stackalloc byte[17];
         if (!Base64Url.TryDecodeFromChars(idChars, id, out var idWritten) || idWritten != 16)
@@ -58,6 +64,19 @@ internal sealed class QueueTicketCodec(byte[] key)
         }
 
         fanId = ticket[..IdLength];
+        return true;
+    }
+
+    private static bool IsBase64Url(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (c is not ((>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_'))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 
