@@ -30,9 +30,11 @@ services.AddSingleton<IQueueStore>(sp =>
         return new InProcessQueueStore();
     }
 
-    var connection = sp.GetRequiredService<IConfiguration>().GetConnectionString("Redis")!;
-    return new RedisQueueStore(ConnectionMultiplexer.Connect(connection));
+    return new RedisQueueStore(sp.GetRequiredService<IConnectionMultiplexer>());
 });
+
+// Resolved only with WaitingRoom:Store=Redis; the container disposes the connection at shutdown.
+services.AddSingleton<IConnectionMultiplexer>(sp => ConnectionMultiplexer.Connect(sp.GetRequiredService<IConfiguration>().GetConnectionString("Redis")!));
 services.AddSingleton(sp => new QueueTicketCodec(KeyMaterial.TicketKey(
     sp.GetRequiredService<IOptions<WaitingRoomOptions>>().Value,
     KeyMaterial.ResolveDirectory(sp.GetRequiredService<IOptions<WaitingRoomOptions>>().Value, sp.GetRequiredService<IHostEnvironment>()))));
