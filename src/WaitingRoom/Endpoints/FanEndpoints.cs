@@ -24,7 +24,7 @@ internal static class FanEndpoints
         group.MapGet("/events", Events);
     }
 
-    internal static Results<Ok<FanStatusDto>, ProblemHttpResult> Join(string roomId, HttpContext http, QueueService queue, QueueTicketCodec tickets)
+    internal static async Task<Results<Ok<FanStatusDto>, ProblemHttpResult>> Join(string roomId, HttpContext http, QueueService queue, QueueTicketCodec tickets)
     {
         if (!RoomIds.IsValid(roomId))
         {
@@ -48,7 +48,8 @@ internal static class FanEndpoints
             return TicketInvalid();
         }
 
-        switch (queue.Join(roomId, fanId, ticket, out var status))
+        var (outcome, status) = await queue.JoinAsync(roomId, fanId, ticket);
+        switch (outcome)
         {
             case FanOutcome.RoomNotFound:
                 return Problems.RoomNotFound(roomId);
@@ -67,7 +68,7 @@ internal static class FanEndpoints
         return TypedResults.Ok(status!);
     }
 
-    internal static Results<Ok<FanStatusDto>, ProblemHttpResult> Status(string roomId, HttpContext http, QueueService queue, QueueTicketCodec tickets)
+    internal static async Task<Results<Ok<FanStatusDto>, ProblemHttpResult>> Status(string roomId, HttpContext http, QueueService queue, QueueTicketCodec tickets)
     {
         var check = Authenticate(roomId, http, tickets, out var fanId);
         if (check is not null)
@@ -75,9 +76,8 @@ internal static class FanEndpoints
             return check;
         }
 
-        return queue.Status(roomId, fanId, out var status) == FanOutcome.Ok
-            ? TypedResults.Ok(status!)
-            : Problems.RoomNotFound(roomId);
+        var (outcome, status) = await queue.StatusAsync(roomId, fanId);
+        return outcome == FanOutcome.Ok ? TypedResults.Ok(status!) : Problems.RoomNotFound(roomId);
     }
 
     /// <summary>Server-sent events: one <c>status</c> event now, then one each time the fan would have polled, until a final state.</summary>
@@ -96,7 +96,8 @@ internal static class FanEndpoints
             return check;
         }
 
-        if (queue.Status(roomId, fanId, out var status) != FanOutcome.Ok)
+        var (outcome, status) = await queue.StatusAsync(roomId, fanId);
+        if (outcome != FanOutcome.Ok)
         {
             return Problems.RoomNotFound(roomId);
         }
@@ -118,7 +119,8 @@ internal static class FanEndpoints
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(wait), time, cancellationToken);
-            if (queue.Status(roomId, fanId, out status) != FanOutcome.Ok)
+            (outcome, status) = await queue.StatusAsync(roomId, fanId);
+            if (outcome != FanOutcome.Ok)
             {
                 break;
             }

@@ -15,6 +15,17 @@ internal sealed class InProcessQueueStore : IQueueStore
 
     public RoomDefinition? GetRoom(string roomId) => _rooms.TryGetValue(roomId, out var room) ? room.Definition : null;
 
+    public ValueTask<RoomDefinition?> GetRoomAsync(string roomId) => ValueTask.FromResult(GetRoom(roomId));
+
+    public ValueTask<FanView> JoinAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
+        ValueTask.FromResult(Join(roomId, fanId, nowMs, seed, abandonAfterMs));
+
+    public ValueTask<FanView> StatusAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
+        ValueTask.FromResult(Status(roomId, fanId, nowMs, seed, abandonAfterMs));
+
+    public ValueTask<ClaimResult> ClaimAsync(string roomId, string fanId, long place, long nowMs, ulong seed, long passExpiresAtMs, string jti) =>
+        ValueTask.FromResult(Claim(roomId, fanId, place, nowMs, seed, passExpiresAtMs, jti));
+
     public IReadOnlyList<RoomDefinition> ListRooms()
     {
         var list = new List<RoomDefinition>(_rooms.Count);
@@ -76,7 +87,7 @@ internal sealed class InProcessQueueStore : IQueueStore
 
     public bool DeleteRoom(string roomId) => _rooms.TryRemove(roomId, out _);
 
-    public FanView Join(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs)
+    private FanView Join(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs)
     {
         if (!_rooms.TryGetValue(roomId, out var room))
         {
@@ -121,7 +132,7 @@ internal sealed class InProcessQueueStore : IQueueStore
         }
     }
 
-    public FanView Status(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs)
+    private FanView Status(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs)
     {
         if (!_rooms.TryGetValue(roomId, out var room))
         {
@@ -140,7 +151,7 @@ internal sealed class InProcessQueueStore : IQueueStore
         }
     }
 
-    public ClaimResult Claim(string roomId, string fanId, long place, long nowMs, ulong seed, long passExpiresAtMs, string jti)
+    private ClaimResult Claim(string roomId, string fanId, long place, long nowMs, ulong seed, long passExpiresAtMs, string jti)
     {
         if (!_rooms.TryGetValue(roomId, out var room))
         {

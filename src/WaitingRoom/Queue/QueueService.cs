@@ -24,50 +24,46 @@ internal sealed class QueueService(
     private readonly WaitingRoomOptions _options = options.Value;
     private readonly long _abandonAfterMs = options.Value.AbandonAfterSeconds * 1000L;
 
-    public FanOutcome Join(string roomId, string fanId, string ticket, out FanStatusDto? status)
+    public async ValueTask<(FanOutcome Outcome, FanStatusDto? Status)> JoinAsync(string roomId, string fanId, string ticket)
     {
-        status = null;
-        var room = store.GetRoom(roomId);
+        var room = await store.GetRoomAsync(roomId).ConfigureAwait(false);
         if (room is null)
         {
-            return FanOutcome.RoomNotFound;
+            return (FanOutcome.RoomNotFound, null);
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var view = store.Join(roomId, fanId, now, random.NextSeed(), _abandonAfterMs);
+        var view = await store.JoinAsync(roomId, fanId, now, random.NextSeed(), _abandonAfterMs).ConfigureAwait(false);
         switch (view.Kind)
         {
             case FanKind.NoRoom:
-                return FanOutcome.RoomNotFound;
+                return (FanOutcome.RoomNotFound, null);
             case FanKind.Closed:
-                return FanOutcome.RoomClosed;
+                return (FanOutcome.RoomClosed, null);
         }
 
-        status = Describe(room, fanId, ticket, view, now);
-        return status is null ? FanOutcome.RoomNotFound : FanOutcome.Ok;
+        return (FanOutcome.Ok, await DescribeAsync(room, fanId, ticket, view, now).ConfigureAwait(false));
     }
 
-    public FanOutcome Status(string roomId, string fanId, out FanStatusDto? status)
+    public async ValueTask<(FanOutcome Outcome, FanStatusDto? Status)> StatusAsync(string roomId, string fanId)
     {
-        status = null;
-        var room = store.GetRoom(roomId);
+        var room = await store.GetRoomAsync(roomId).ConfigureAwait(false);
         if (room is null)
         {
-            return FanOutcome.RoomNotFound;
+            return (FanOutcome.RoomNotFound, null);
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var view = store.Status(roomId, fanId, now, random.NextSeed(), _abandonAfterMs);
+        var view = await store.StatusAsync(roomId, fanId, now, random.NextSeed(), _abandonAfterMs).ConfigureAwait(false);
         if (view.Kind == FanKind.NoRoom)
         {
-            return FanOutcome.RoomNotFound;
+            return (FanOutcome.RoomNotFound, null);
         }
 
-        status = Describe(room, fanId, null, view, now);
-        return status is null ? FanOutcome.RoomNotFound : FanOutcome.Ok;
+        return (FanOutcome.Ok, await DescribeAsync(room, fanId, null, view, now).ConfigureAwait(false));
     }
 
-    private FanStatusDto? Describe(RoomDefinition room, string fanId, string? ticket, FanView view, long now)
+    private async ValueTask<FanStatusDto> DescribeAsync(RoomDefinition room, string fanId, string? ticket, FanView view, long now)
     {
         var snapshot = view.Room;
         switch (view.Kind)
@@ -103,7 +99,7 @@ internal sealed class QueueService(
         if (mayEnter)
         {
             var expires = now + (room.PassLifetimeSeconds * 1000L);
-            var claim = store.Claim(room.Id, fanId, place, now, random.NextSeed(), expires, NewJti());
+            var claim = await store.ClaimAsync(room.Id, fanId, place, now, random.NextSeed(), expires, NewJti()).ConfigureAwait(false);
             switch (claim.Outcome)
             {
                 case ClaimOutcome.Admitted:

@@ -15,20 +15,32 @@ internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPr
     private const long DefinitionCacheMs = 1000;
     private const long Micro = 1_000_000;
 
+    private static readonly RedisValue[] DefinitionFields = ["mode", "rate", "cap", "opens", "life", "perfs"];
+    private static readonly Script JoinScript = new(RedisScripts.Join);
+    private static readonly Script StatusScript = new(RedisScripts.Status);
+    private static readonly Script ClaimScript = new(RedisScripts.Claim);
+
     private readonly ConcurrentDictionary<string, CachedDefinition> _cache = new(StringComparer.Ordinal);
     private readonly string _roomsKey = keyPrefix + ":rooms";
 
     private IDatabase Db => redis.GetDatabase();
 
-    public RoomDefinition? GetRoom(string roomId)
+    public RoomDefinition? GetRoom(string roomId) => Load(roomId);
+
+    public ValueTask<RoomDefinition?> GetRoomAsync(string roomId)
     {
         var now = Environment.TickCount64;
         if (_cache.TryGetValue(roomId, out var cached) && now - cached.FetchedAt < DefinitionCacheMs)
         {
-            return cached.Definition;
+            return ValueTask.FromResult(cached.Definition);
         }
 
-        var definition = Load(roomId);
+        return LoadAndCacheAsync(roomId, now);
+    }
+
+    private async ValueTask<RoomDefinition?> LoadAndCacheAsync(string roomId, long now)
+    {
+        var definition = ToDefinition(roomId, await Db.HashGetAsync(Keys(roomId)[0], DefinitionFields).ConfigureAwait(false));
         if (definition is null)
         {
             // Unknown ids are not cached, so junk ids cannot grow the cache.
@@ -93,16 +105,16 @@ internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPr
         return deleted > 0;
     }
 
-    public FanView Join(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
-        ReadFan((RedisResult[])Db.ScriptEvaluate(RedisScripts.Join, Keys(roomId), FanArgs(nowMs, seed, fanId, abandonAfterMs))!);
+    public async ValueTask<FanView> JoinAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
+        ReadFan((RedisResult[])(await EvaluateAsync(JoinScript, Keys(roomId), FanArgs(nowMs, seed, fanId, abandonAfterMs)).ConfigureAwait(false))!);
 
-    public FanView Status(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
-        ReadFan((RedisResult[])Db.ScriptEvaluate(RedisScripts.Status, Keys(roomId), FanArgs(nowMs, seed, fanId, abandonAfterMs))!);
+    public async ValueTask<FanView> StatusAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
+        ReadFan((RedisResult[])(await EvaluateAsync(StatusScript, Keys(roomId), FanArgs(nowMs, seed, fanId, abandonAfterMs)).ConfigureAwait(false))!);
 
-    public ClaimResult Claim(string roomId, string fanId, long place, long nowMs, ulong seed, long passExpiresAtMs, string jti)
+    public async ValueTask<ClaimResult> ClaimAsync(string roomId, string fanId, long place, long nowMs, ulong seed, long passExpiresAtMs, string jti)
     {
         RedisValue[] args = [nowMs, Seed(seed), fanId, place, passExpiresAtMs, jti];
-        var result = (RedisResult[])Db.ScriptEvaluate(RedisScripts.Claim, Keys(roomId), args)!;
+        var result = (RedisResult[])(await EvaluateAsync(ClaimScript, Keys(roomId), args).ConfigureAwait(false))!;
         var outcome = (ClaimOutcome)(int)result[0];
         return outcome == ClaimOutcome.Admitted
             ? new ClaimResult(outcome, (long)result[1], (long)result[2], (string?)result[3])
@@ -142,9 +154,23 @@ internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPr
         return (long)Db.ScriptEvaluate(RedisScripts.Put, Keys(room.Id), args) == 1;
     }
 
-    private RoomDefinition? Load(string roomId)
+    private RoomDefinition? Load(string roomId) => ToDefinition(roomId, Db.HashGet(Keys(roomId)[0], DefinitionFields));
+
+    /// <summary>EVALSHA with the script's SHA-1; on NOSCRIPT (first use, or Redis restarted) EVAL loads it once.</summary>
+    private async Task<RedisResult> EvaluateAsync(Script script, RedisKey[] keys, RedisValue[] args)
     {
-        var values = Db.HashGet(Keys(roomId)[0], ["mode", "rate", "cap", "opens", "life", "perfs"]);
+        try
+        {
+            return await Db.ScriptEvaluateAsync(script.Sha1, keys, args).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await Db.ScriptEvaluateAsync(script.Text, keys, args).ConfigureAwait(false);
+        }
+    }
+
+    private static RoomDefinition? ToDefinition(string roomId, RedisValue[] values)
+    {
         if (values[0].IsNull)
         {
             return null;
@@ -200,6 +226,13 @@ internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPr
     {
         var tag = keyPrefix + ":{" + roomId + "}:";
         return [tag + "cfg", tag + "st", tag + "fans", tag + "act"];
+    }
+
+    private sealed class Script(string text)
+    {
+        public string Text { get; } = text;
+
+        public byte[] Sha1 { get; } = System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(text));
     }
 
     private readonly record struct CachedDefinition(RoomDefinition? Definition, long FetchedAt);
