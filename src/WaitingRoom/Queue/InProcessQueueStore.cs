@@ -284,7 +284,12 @@ internal sealed class InProcessQueueStore : IQueueStore
                 return new FanView(FanKind.Expired, fan.Number, 0, 0, null, Snapshot());
             }
 
-            Fans[fanId] = fan with { SeenMs = nowMs };
+            if (nowMs - fan.SeenMs >= 5000)
+            {
+                // Same granularity as the Redis script, which saves a write per poll this way.
+                Fans[fanId] = fan with { SeenMs = nowMs };
+            }
+
             return new FanView(fan.Kind == 'P' ? FanKind.PreQueue : FanKind.Queued, fan.Number, 0, 0, null, Snapshot());
         }
 

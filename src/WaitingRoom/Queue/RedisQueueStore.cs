@@ -21,6 +21,7 @@ internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPr
     private static readonly Script ClaimScript = new(RedisScripts.Claim);
 
     private readonly ConcurrentDictionary<string, CachedDefinition> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RedisKey[]> _keys = new(StringComparer.Ordinal);
     private readonly string _roomsKey = keyPrefix + ":rooms";
 
     private IDatabase Db => redis.GetDatabase();
@@ -222,10 +223,22 @@ internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPr
 
     private static string Seed(ulong seed) => seed.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>Key names per room, built once for rooms that exist (ids are validated slugs).</summary>
     private RedisKey[] Keys(string roomId)
     {
+        if (_keys.TryGetValue(roomId, out var keys))
+        {
+            return keys;
+        }
+
         var tag = keyPrefix + ":{" + roomId + "}:";
-        return [tag + "cfg", tag + "st", tag + "fans", tag + "act"];
+        keys = [tag + "cfg", tag + "st", tag + "fans", tag + "act"];
+        if (_keys.Count < 10_000 && _cache.ContainsKey(roomId))
+        {
+            _keys[roomId] = keys;
+        }
+
+        return keys;
     }
 
     private sealed class Script(string text)

@@ -7,7 +7,7 @@ namespace Ticketing.WaitingRoom.Queue;
 /// since the last processed second (<c>tick</c>), inside the script, so each second is counted once
 /// however many instances call at once.
 /// Fan records: <c>P{index}:{seen}</c> pre-queue, <c>Q{place}:{seen}</c> queued, <c>X{n}:{seen}</c> lost,
-/// <c>A{place}:{seen}:{iat}:{exp}:{jti}</c> admitted.
+/// <c>A{place}:{seen}:{iat}:{exp}:{jti}</c> admitted. <c>seen</c> is refreshed at most every 5 s (saves a write per poll).
 /// </summary>
 internal static class RedisScripts
 {
@@ -87,7 +87,9 @@ internal static class RedisScripts
             redis.call('HINCRBY', KEYS[2], 'abandoned', 1)
             return { 5, tonumber(num), 0, 0, '' }
           end
-          redis.call('HSET', KEYS[3], fanId, kind .. num .. ':' .. ARGV[1])
+          if now - tonumber(seen) >= 5000 then
+            redis.call('HSET', KEYS[3], fanId, kind .. num .. ':' .. ARGV[1])
+          end
           if kind == 'P' then return { 2, tonumber(num), 0, 0, '' } end
           return { 3, tonumber(num), 0, 0, '' }
         end
