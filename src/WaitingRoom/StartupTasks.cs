@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Ticketing.WaitingRoom.Endpoints;
 using Ticketing.WaitingRoom.Passes;
 using Ticketing.WaitingRoom.Queue;
@@ -25,17 +26,33 @@ internal sealed partial class StartupTasks(
         _ = tickets;
         _ = adminKey;
         LogSigningKey(logger, signingKeys.Current.Kid);
-        if (options.Value.SeedDemoRoom && store.ListRooms().Count == 0)
+        if (!options.Value.SeedDemoRoom)
         {
-            var now = time.GetUtcNow();
-            store.PutRoom(new RoomDefinition(DemoRoomId, [1, 2], 1, 0, AdminEndpoints.DefaultPassLifetimeSeconds, now, RoomMode.Open), now.ToUnixTimeMilliseconds(), random.NextSeed());
-            LogDemoRoom(logger, DemoRoomId);
+            return Task.CompletedTask;
+        }
+
+        try
+        {
+            if (store.ListRooms().Count == 0)
+            {
+                var now = time.GetUtcNow();
+                store.PutRoom(new RoomDefinition(DemoRoomId, [1, 2], 1, 0, AdminEndpoints.DefaultPassLifetimeSeconds, now, RoomMode.Open), now.ToUnixTimeMilliseconds(), random.NextSeed());
+                LogDemoRoom(logger, DemoRoomId);
+            }
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+        {
+            // The service still starts; fans get 503 with Retry-After until Redis is back.
+            LogSeedFailed(logger, ex);
         }
 
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check or seed the demo room: the queue store is unavailable")]
+    private static partial void LogSeedFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Signing passes with key {Kid}")]
     private static partial void LogSigningKey(ILogger logger, string kid);

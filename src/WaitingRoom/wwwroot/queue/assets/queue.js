@@ -188,7 +188,7 @@
     fetch(api + '/join', { method: 'POST', credentials: 'same-origin', cache: 'no-store' })
       .then(function (r) {
         if (r.status === 404) { showError(t.notFound); return null; }
-        if (r.status === 409) { setState('closed'); return null; }
+        if (r.status === 409) { stamp(); setState('closed'); return null; }
         if (r.status === 429) {
           var retry = Number(r.headers.get('Retry-After') || 5);
           showError(t.tooMany);
