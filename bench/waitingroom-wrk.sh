@@ -62,15 +62,12 @@ done
 curl -sf -X PUT "$BASE/api/admin/rooms/mem" -H "X-Admin-Key: $ADMIN_KEY" -H 'Content-Type: application/json' \
   -d '{"performanceIds":[1],"ratePerSecond":1,"mode":"paused"}' >/dev/null
 before=$(redis-cli -p "$REDIS_PORT" info memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r')
-cat >"$WORK/join-mem.lua" <<LUA
-wrk.method = "POST"
-local done = 0
-response = function(status, headers, body)
-  done = done + 1
-  if done >= $MEMORY_FANS then wrk.thread:stop() end
-end
-LUA
-wrk -t1 -c64 -d900s -s "$WORK/join-mem.lua" "$BASE/api/rooms/mem/join" >/dev/null || true
+# wrk has no request-count limit: run it until the hash holds MEMORY_FANS fans, then stop it.
+wrk -t1 -c64 -d3600s -s "$WORK/join.lua" "$BASE/api/rooms/mem/join" >/dev/null &
+WRK_PID=$!
+while [ "$(redis-cli -p "$REDIS_PORT" hlen 'wr:{mem}:fans')" -lt "$MEMORY_FANS" ]; do sleep 1; done
+kill "$WRK_PID"
+wait "$WRK_PID" || true
 fans=$(redis-cli -p "$REDIS_PORT" hlen "wr:{mem}:fans")
 after=$(redis-cli -p "$REDIS_PORT" info memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r')
 echo "memory: fans=$fans used_memory_before=$before used_memory_after=$after bytes_per_fan=$(python3 -c "print(round(($after-$before)/$fans,1))")"
