@@ -73,8 +73,8 @@ public sealed class QueuePageBrowserTests
         Assert.Equal("아직 판매가 시작되지 않았습니다.", texts.GetProperty("prequeue-ko").GetString());
 
         var states = result.GetProperty("states").GetProperty("walk").EnumerateArray().Select(s => s.GetString()).ToList();
-        Assert.Equal("waiting", states[^2]);
-        Assert.Equal("admitted", states[^1]);
+        Assert.True(states.Count >= 2 && states[^1] == "admitted" && states.Contains("waiting"), "walk states: " + line);
+        Assert.True(states.IndexOf("waiting") < states.LastIndexOf("admitted"), "walk states: " + line);
 
         // Fans ahead only went down during the walk.
         var ahead = result.GetProperty("aheadSeen").EnumerateArray().Select(e => e.GetInt32()).ToList();
