@@ -15,7 +15,20 @@ public sealed class StartupAndFailureTests
     {
         using var app = new WaitingRoomFactory(new() { [key] = value });
         var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
-        Assert.IsType<OptionsValidationException>(error.GetBaseException());
+        Assert.True(Flatten(error).Any(e => e is OptionsValidationException), error.ToString());
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception error)
+    {
+        yield return error;
+        var inner = error is AggregateException aggregate ? aggregate.InnerExceptions : (IEnumerable<Exception>)(error.InnerException is null ? [] : [error.InnerException]);
+        foreach (var child in inner)
+        {
+            foreach (var e in Flatten(child))
+            {
+                yield return e;
+            }
+        }
     }
 
     [Fact]

@@ -88,6 +88,14 @@ try {
         if (s && window.__states[window.__states.length - 1] !== s) { window.__states.push(s); }
       }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-state'] });
     });
+    // Hold the booking page's response until the admitted screen is captured; the navigation does not
+    // commit before that, so a slow screenshot can never catch the next page instead.
+    let releaseBooking;
+    const bookingGate = new Promise((resolve) => { releaseBooking = resolve; });
+    await page.route('**/booking-landing**', async (route) => {
+      await bookingGate;
+      await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Booking</title><h1>Booking</h1>' });
+    });
     await page.goto(`${base}/queue/walk`);
     await waitState(page, 'waiting');
     const aheadBefore = Number((await page.textContent('#ahead')).replace(/\D/g, ''));
@@ -98,9 +106,10 @@ try {
     }, 100);
     await waitState(page, 'admitted', 30000);
     clearInterval(watch);
-    await shot(page, 'admitted-en');
     result.states.walk = await page.evaluate(() => window.__states.slice());
+    await shot(page, 'admitted-en');
     result.aheadSeen = [...seenAhead].sort((a, b) => b - a);
+    releaseBooking();
     await page.waitForURL(/[?&]pass=/, { timeout: 15000 });
     result.finalUrl = page.url();
     await context.close();
