@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures WaitingRoom join and status throughput against the Redis store, each as a ratio to the same
 # server's trivial GET /health in the same run, then Redis memory per waiting fan.
-# Needs: dotnet SDK, redis-server, wrk, python3, curl. Usage: bench/waitingroom-wrk.sh [seconds] [rounds] [memory-fans]
+# Needs: dotnet SDK, redis-server, wrk, python3, curl. Usage: bench/waitingroom-wrk.sh [seconds] [rounds] [memory-fans, 0 = skip]
 set -euo pipefail
 DURATION=${1:-15}
 ROUNDS=${2:-3}
@@ -57,6 +57,8 @@ for round in $(seq 1 "$ROUNDS"); do
   s=$(rps -s "$WORK/status.lua" "$BASE")
   echo "$round,$h,$j,$s,$(python3 -c "print(round($j/$h,3))"),$(python3 -c "print(round($s/$h,3))")"
 done
+
+[[ "$MEMORY_FANS" -gt 0 ]] || exit 0
 
 # Memory per waiting fan: a fresh room, MEMORY_FANS joins through the real HTTP join path.
 curl -sf -X PUT "$BASE/api/admin/rooms/mem" -H "X-Admin-Key: $ADMIN_KEY" -H 'Content-Type: application/json' \
