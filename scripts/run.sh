@@ -37,7 +37,8 @@ wait_healthy() { # name url pid
   exit 1
 }
 
-export WaitingRoom__BookingUrl=${WaitingRoom__BookingUrl:-$API_URL}
+# Admitted fans are sent to the booking frontend with ?pass=...; the API docs stand in for one here.
+export WaitingRoom__BookingUrl=${WaitingRoom__BookingUrl:-$API_URL/docs}
 export AccessPasses__JwksUrl=${AccessPasses__JwksUrl:-$ROOM_URL/.well-known/jwks.json}
 if [ -d src/WaitingRoom ]; then start waitingroom WaitingRoom "$ROOM_URL"; fi
 start webapi WebApi "$API_URL"
@@ -58,7 +59,7 @@ Demo accounts (embedded default only):
   organizer   organizer@demo.ticketing   organizer-demo-1
   fan         fan@demo.ticketing         fan-demo-1
 INFO
-if [ -d src/WaitingRoom ]; then
-  echo "  waiting-room admin key: see data/waitingroom.log (X-Admin-Key)"
+if [ -f src/WaitingRoom/data/keys/admin-key.txt ]; then
+  echo "  waiting-room admin key (X-Admin-Key): $(cat src/WaitingRoom/data/keys/admin-key.txt)"
 fi
 wait

@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# Korean text in the queue page's screenshots (the tests pass without it, the screenshots show boxes).
+[ -e /usr/share/fonts/truetype/nanum ] || need_apt+=(fonts-nanum)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing: ${need_apt[*]}. Install them (sudo apt-get install -y ${need_apt[*]}) and run again." >&2
@@ -17,6 +22,8 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The queue page's browser test and the independent JWT check run node packages pinned by package-lock.json.
+(cd tests/WaitingRoom.Tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 dotnet tool restore >/dev/null
 dotnet build Ticketing.sln -c Release -nologo -v quiet
 

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Ticketing.WaitingRoom.Errors;
+using Ticketing.WaitingRoom.Queue;
+using Ticketing.WaitingRoom.Rooms;
+using Ticketing.WaitingRoom.Tickets;
+
+namespace Ticketing.WaitingRoom.Endpoints;
+
+/// <summary>Join, status and live updates for fans and third-party apps.</summary>
+internal static class FanEndpoints
+{
+    public const string TicketHeader = "X-Queue-Ticket";
+    public const string JoinRateLimitPolicy = "join";
+
+    public static string CookieName(string roomId) => "wr_" + roomId;
+
+    public static void MapFanEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/rooms/{roomId}").WithTags("Queue");
+        group.MapPost("/join", Join).RequireRateLimiting(JoinRateLimitPolicy);
+        group.MapGet("/status", Status);
+        group.MapGet("/events", Events);
+    }
+
+    internal static async Task<Results<Ok<FanStatusDto>, ProblemHttpResult>> Join(string roomId, HttpContext http, QueueService queue, QueueTicketCodec tickets)
+    {
+        if (!RoomIds.IsValid(roomId))
+        {
+            return Problems.InvalidRoomId();
+        }
+
+        var presented = ReadTicket(http, roomId);
+        string fanId;
+        string ticket;
+        if (presented is null)
+        {
+            ticket = tickets.Issue(roomId);
+            fanId = ticket[..QueueTicketCodec.IdLength];
+        }
+        else if (tickets.TryValidate(roomId, presented, out fanId))
+        {
+            ticket = presented;
+        }
+        else
+        {
+            return TicketInvalid();
+        }
+
+        var (outcome, status) = await queue.JoinAsync(roomId, fanId, ticket);
+        switch (outcome)
+        {
+            case FanOutcome.RoomNotFound:
+                return Problems.RoomNotFound(roomId);
+            case FanOutcome.RoomClosed:
+                return Problems.Create(StatusCodes.Status409Conflict, "room-closed", "The room is closed.", "This waiting room does not accept fans now.");
+        }
+
+        http.Response.Cookies.Append(CookieName(roomId), ticket, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = http.Request.IsHttps,
+            Path = "/",
+            MaxAge = TimeSpan.FromDays(1),
+        });
+        return TypedResults.Ok(status!);
+    }
+
+    internal static async Task<Results<Ok<FanStatusDto>, ProblemHttpResult>> Status(string roomId, HttpContext http, QueueService queue, QueueTicketCodec tickets)
+    {
+        var check = Authenticate(roomId, http, tickets, out var fanId);
+        if (check is not null)
+        {
+            return check;
+        }
+
+        var (outcome, status) = await queue.StatusAsync(roomId, fanId);
+        return outcome == FanOutcome.Ok ? TypedResults.Ok(status!) : Problems.RoomNotFound(roomId);
+    }
+
+    /// <summary>Server-sent events: one <c>status</c> event now, then one each time the fan would have polled, until a final state.</summary>
+    internal static async Task<IResult> Events(
+        string roomId,
+        HttpContext http,
+        QueueService queue,
+        QueueTicketCodec tickets,
+        TimeProvider time,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        CancellationToken cancellationToken)
+    {
+        var check = Authenticate(roomId, http, tickets, out var fanId);
+        if (check is not null)
+        {
+            return check;
+        }
+
+        var (outcome, status) = await queue.StatusAsync(roomId, fanId);
+        if (outcome != FanOutcome.Ok)
+        {
+            return Problems.RoomNotFound(roomId);
+        }
+
+        var response = http.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        var typeInfo = json.Value.SerializerOptions.GetTypeInfo(typeof(FanStatusDto));
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await response.WriteAsync("event: status\ndata: ", cancellationToken);
+            await response.WriteAsync(JsonSerializer.Serialize(status, typeInfo), cancellationToken);
+            await response.WriteAsync("\n\n", cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+            if (status!.PollAfterMs is not { } wait)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(wait), time, cancellationToken);
+            (outcome, status) = await queue.StatusAsync(roomId, fanId);
+            if (outcome != FanOutcome.Ok)
+            {
+                break;
+            }
+        }
+
+        return TypedResults.Empty;
+    }
+
+    private static ProblemHttpResult? Authenticate(string roomId, HttpContext http, QueueTicketCodec tickets, out string fanId)
+    {
+        fanId = string.Empty;
+        if (!RoomIds.IsValid(roomId))
+        {
+            return Problems.InvalidRoomId();
+        }
+
+        var presented = ReadTicket(http, roomId);
+        if (presented is null)
+        {
+            return Problems.Create(StatusCodes.Status401Unauthorized, "ticket-missing", "A queue ticket is required.", $"Send the ticket from join in the {TicketHeader} header or its cookie.");
+        }
+
+        return tickets.TryValidate(roomId, presented, out fanId) ? null : TicketInvalid();
+    }
+
+    private static ProblemHttpResult TicketInvalid() =>
+        Problems.Create(StatusCodes.Status403Forbidden, "ticket-invalid", "The queue ticket is not valid.", "The ticket was altered, forged or belongs to another room.");
+
+    private static string? ReadTicket(HttpContext http, string roomId)
+    {
+        var header = http.Request.Headers[TicketHeader];
+        if (header.Count > 0 && !string.IsNullOrEmpty(header[0]))
+        {
+            return header[0];
+        }
+
+        return http.Request.Cookies.TryGetValue(CookieName(roomId), out var cookie) && cookie.Length > 0 ? cookie : null;
+    }
+}

@@ -1,0 +1,44 @@
+using Ticketing.WaitingRoom.Passes;
+
+namespace Ticketing.WaitingRoom.Endpoints;
+
+internal sealed record Jwk(string Kty, string Crv, string X, string Y, string Kid, string Use, string Alg);
+
+internal sealed record JwkSet(IReadOnlyList<Jwk> Keys);
+
+/// <summary>JWKS, health and the queue page.</summary>
+internal static class WellKnownEndpoints
+{
+    public static void MapWellKnownEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/.well-known/jwks.json", Jwks).WithTags("Passes");
+        app.MapGet("/health", static () => TypedResults.Text("ok")).WithTags("Health");
+        app.MapGet("/queue/{roomId}", QueuePage).ExcludeFromDescription();
+    }
+
+    internal static IResult Jwks(SigningKeyRing keys, HttpContext http)
+    {
+        var published = keys.PublishedKeys();
+        var list = new List<Jwk>(published.Count);
+        foreach (var key in published)
+        {
+            list.Add(new Jwk("EC", "P-256", key.X, key.Y, key.Kid, "sig", "ES256"));
+        }
+
+        http.Response.Headers.CacheControl = "public, max-age=300";
+        return TypedResults.Json(new JwkSet(list), WaitingRoomJsonContext.Default.JwkSet, contentType: "application/jwk-set+json");
+    }
+
+    /// <summary>The page is static; it reads the room id from its own URL.</summary>
+    internal static IResult QueuePage(string roomId, IWebHostEnvironment environment, HttpContext http)
+    {
+        var file = environment.WebRootFileProvider.GetFileInfo("queue/index.html");
+        if (!file.Exists || file.PhysicalPath is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        http.Response.Headers.CacheControl = "no-cache";
+        return TypedResults.PhysicalFile(file.PhysicalPath, "text/html; charset=utf-8");
+    }
+}

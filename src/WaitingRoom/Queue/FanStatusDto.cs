@@ -1,0 +1,21 @@
+namespace Ticketing.WaitingRoom.Queue;
+
+/// <summary>What join, status and each server-sent event answer.</summary>
+/// <param name="State"><c>waiting</c>, <c>admitted</c>, <c>expired</c> or <c>closed</c>.</param>
+/// <param name="Place">1-based place in line; null in a pre-queue (drawn at opening).</param>
+/// <param name="Ahead">Fans ahead; never goes up.</param>
+/// <param name="PollAfterMs">When to ask again (jittered); null once the state is final.</param>
+/// <param name="Ticket">The queue ticket (join only; also set as a cookie).</param>
+internal sealed record FanStatusDto(
+    string Room,
+    string State,
+    bool PreQueue,
+    long? Place,
+    long? Ahead,
+    long? EstimatedWaitSeconds,
+    int? PollAfterMs,
+    DateTimeOffset? OpensAt,
+    string? Pass,
+    DateTimeOffset? PassExpiresAt,
+    string? RedirectUrl,
+    string? Ticket);

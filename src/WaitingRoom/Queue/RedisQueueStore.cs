@@ -1,0 +1,252 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using StackExchange.Redis;
+using Ticketing.WaitingRoom.Rooms;
+
+namespace Ticketing.WaitingRoom.Queue;
+
+/// <summary>
+/// Production adapter: the queue lives in Redis; every operation is one Lua script (see <see cref="RedisScripts"/>),
+/// so any number of WaitingRoom instances can share it. Room definitions are cached for a second per instance;
+/// the values that pace admission (mode, rate, cap, opening) are read by the scripts themselves.
+/// </summary>
+internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPrefix = "wr") : IQueueStore
+{
+    private const long DefinitionCacheMs = 1000;
+    private const long Micro = 1_000_000;
+
+    private static readonly RedisValue[] DefinitionFields = ["mode", "rate", "cap", "opens", "life", "perfs"];
+    private static readonly Script JoinScript = new(RedisScripts.Join);
+    private static readonly Script StatusScript = new(RedisScripts.Status);
+    private static readonly Script ClaimScript = new(RedisScripts.Claim);
+
+    private readonly ConcurrentDictionary<string, CachedDefinition> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RedisKey[]> _keys = new(StringComparer.Ordinal);
+    private readonly string _roomsKey = keyPrefix + ":rooms";
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public RoomDefinition? GetRoom(string roomId) => Load(roomId);
+
+    public ValueTask<RoomDefinition?> GetRoomAsync(string roomId)
+    {
+        var now = Environment.TickCount64;
+        if (_cache.TryGetValue(roomId, out var cached) && now - cached.FetchedAt < DefinitionCacheMs)
+        {
+            return ValueTask.FromResult(cached.Definition);
+        }
+
+        return LoadAndCacheAsync(roomId, now);
+    }
+
+    private async ValueTask<RoomDefinition?> LoadAndCacheAsync(string roomId, long now)
+    {
+        var definition = ToDefinition(roomId, await Db.HashGetAsync(Keys(roomId)[0], DefinitionFields).ConfigureAwait(false));
+        if (definition is null)
+        {
+            // Unknown ids are not cached, so junk ids cannot grow the cache.
+            _cache.TryRemove(roomId, out _);
+            return null;
+        }
+
+        _cache[roomId] = new CachedDefinition(definition, now);
+        return definition;
+    }
+
+    public IReadOnlyList<RoomDefinition> ListRooms()
+    {
+        var list = new List<RoomDefinition>();
+        foreach (var member in Db.SetMembers(_roomsKey))
+        {
+            var definition = Load(member.ToString());
+            if (definition is not null)
+            {
+                list.Add(definition);
+            }
+        }
+
+        list.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return list;
+    }
+
+    public bool PutRoom(RoomDefinition room, long nowMs, ulong seed)
+    {
+        var created = Write(room, nowMs, seed);
+        Db.SetAdd(_roomsKey, room.Id);
+        return created;
+    }
+
+    public RoomDefinition? UpdateRoom(string roomId, RoomUpdate update, long nowMs, ulong seed)
+    {
+        var d = Load(roomId);
+        if (d is null)
+        {
+            return null;
+        }
+
+        var updated = d with
+        {
+            RatePerSecond = update.RatePerSecond ?? d.RatePerSecond,
+            MaxActive = update.MaxActive ?? d.MaxActive,
+            Mode = update.Mode ?? d.Mode,
+            OpensAt = update.OpensAt ?? d.OpensAt,
+            PassLifetimeSeconds = update.PassLifetimeSeconds ?? d.PassLifetimeSeconds,
+            PerformanceIds = update.PerformanceIds ?? d.PerformanceIds,
+        };
+        Write(updated, nowMs, seed);
+        return Load(roomId);
+    }
+
+    public bool DeleteRoom(string roomId)
+    {
+        _cache.TryRemove(roomId, out _);
+        var keys = Keys(roomId);
+        var deleted = Db.KeyDelete(keys);
+        Db.SetRemove(_roomsKey, roomId);
+        return deleted > 0;
+    }
+
+    public async ValueTask<FanView> JoinAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
+        ReadFan((RedisResult[])(await EvaluateAsync(JoinScript, Keys(roomId), FanArgs(nowMs, seed, fanId, abandonAfterMs)).ConfigureAwait(false))!);
+
+    public async ValueTask<FanView> StatusAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
+        ReadFan((RedisResult[])(await EvaluateAsync(StatusScript, Keys(roomId), FanArgs(nowMs, seed, fanId, abandonAfterMs)).ConfigureAwait(false))!);
+
+    public async ValueTask<ClaimResult> ClaimAsync(string roomId, string fanId, long place, long nowMs, ulong seed, long passExpiresAtMs, string jti)
+    {
+        RedisValue[] args = [nowMs, Seed(seed), fanId, place, passExpiresAtMs, jti];
+        var result = (RedisResult[])(await EvaluateAsync(ClaimScript, Keys(roomId), args).ConfigureAwait(false))!;
+        var outcome = (ClaimOutcome)(int)result[0];
+        return outcome == ClaimOutcome.Admitted
+            ? new ClaimResult(outcome, (long)result[1], (long)result[2], (string?)result[3])
+            : new ClaimResult(outcome, 0, 0, null);
+    }
+
+    public RoomStats? Stats(string roomId, long nowMs, ulong seed)
+    {
+        RedisValue[] args = [nowMs, Seed(seed)];
+        var r = (RedisResult[])Db.ScriptEvaluate(RedisScripts.Stats, Keys(roomId), args)!;
+        if (r.Length == 0)
+        {
+            return null;
+        }
+
+        var opened = (long)r[1] == 1;
+        var pre = (long)r[2];
+        var tail = (long)r[3];
+        var serving = (long)r[4];
+        return new RoomStats(roomId, (string)r[0]!, opened, pre, opened ? Math.Max(0, tail - serving) : pre, tail, serving, (long)r[5], (long)r[7], (long)r[6]);
+    }
+
+    private bool Write(RoomDefinition room, long nowMs, ulong seed)
+    {
+        _cache.TryRemove(room.Id, out _);
+        RedisValue[] args =
+        [
+            nowMs,
+            Seed(seed),
+            "mode", RoomModes.ToWire(room.Mode),
+            "rate", (long)Math.Round(room.RatePerSecond * Micro),
+            "cap", room.MaxActive,
+            "opens", room.OpensAt.ToUnixTimeMilliseconds(),
+            "life", room.PassLifetimeSeconds,
+            "perfs", string.Join(',', room.PerformanceIds),
+        ];
+        return (long)Db.ScriptEvaluate(RedisScripts.Put, Keys(room.Id), args) == 1;
+    }
+
+    private RoomDefinition? Load(string roomId) => ToDefinition(roomId, Db.HashGet(Keys(roomId)[0], DefinitionFields));
+
+    /// <summary>EVALSHA with the script's SHA-1; on NOSCRIPT (first use, or Redis restarted) EVAL loads it once.</summary>
+    private async Task<RedisResult> EvaluateAsync(Script script, RedisKey[] keys, RedisValue[] args)
+    {
+        try
+        {
+            return await Db.ScriptEvaluateAsync(script.Sha1, keys, args).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await Db.ScriptEvaluateAsync(script.Text, keys, args).ConfigureAwait(false);
+        }
+    }
+
+    private static RoomDefinition? ToDefinition(string roomId, RedisValue[] values)
+    {
+        if (values[0].IsNull)
+        {
+            return null;
+        }
+
+        RoomModes.TryParse(values[0].ToString(), out var mode);
+        var perfText = values[5].ToString();
+        var parts = perfText.Length == 0 ? [] : perfText.Split(',');
+        var perfs = new long[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            perfs[i] = long.Parse(parts[i], CultureInfo.InvariantCulture);
+        }
+
+        return new RoomDefinition(
+            roomId,
+            perfs,
+            (double)(long)values[1] / Micro,
+            (int)values[2],
+            (int)values[4],
+            DateTimeOffset.FromUnixTimeMilliseconds((long)values[3]),
+            mode);
+    }
+
+    private static FanView ReadFan(RedisResult[] r)
+    {
+        var kind = (FanKind)(int)r[0];
+        if (kind == FanKind.NoRoom)
+        {
+            return default;
+        }
+
+        RoomModes.TryParse((string?)r[5], out var mode);
+        var snapshot = new RoomSnapshot(
+            mode,
+            (long)r[6] == 1,
+            (long)r[7],
+            (long)r[8],
+            (long)r[9],
+            ulong.Parse((string)r[10]!, CultureInfo.InvariantCulture),
+            (long)r[11],
+            (double)(long)r[12] / Micro);
+        var jti = (string?)r[4];
+        return new FanView(kind, (long)r[1], (long)r[2], (long)r[3], string.IsNullOrEmpty(jti) ? null : jti, snapshot);
+    }
+
+    private static RedisValue[] FanArgs(long nowMs, ulong seed, string fanId, long abandonAfterMs) =>
+        [nowMs, Seed(seed), fanId, abandonAfterMs];
+
+    private static string Seed(ulong seed) => seed.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Key names per room, built once for rooms that exist (ids are validated slugs).</summary>
+    private RedisKey[] Keys(string roomId)
+    {
+        if (_keys.TryGetValue(roomId, out var keys))
+        {
+            return keys;
+        }
+
+        var tag = keyPrefix + ":{" + roomId + "}:";
+        keys = [tag + "cfg", tag + "st", tag + "fans", tag + "act"];
+        if (_keys.Count < 10_000 && _cache.ContainsKey(roomId))
+        {
+            _keys[roomId] = keys;
+        }
+
+        return keys;
+    }
+
+    private sealed class Script(string text)
+    {
+        public string Text { get; } = text;
+
+        public byte[] Sha1 { get; } = System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(text));
+    }
+
+    private readonly record struct CachedDefinition(RoomDefinition? Definition, long FetchedAt);
+}

@@ -1,0 +1,179 @@
+namespace Ticketing.WaitingRoom.Queue;
+
+/// <summary>
+/// Lua for the Redis adapter. Keys of one room share the hash tag <c>{room}</c>:
+/// KEYS[1] config hash, KEYS[2] state hash, KEYS[3] fans hash (ticket id to record), KEYS[4] active passes (sorted set by expiry).
+/// Every script first runs <c>advance</c>: opening and the serving counter are computed from whole seconds elapsed
+/// since the last processed second (<c>tick</c>), inside the script, so each second is counted once
+/// however many instances call at once.
+/// Fan records: <c>P{index}:{seen}</c> pre-queue, <c>Q{place}:{seen}</c> queued, <c>X{n}:{seen}</c> lost,
+/// <c>A{place}:{seen}:{iat}:{exp}:{jti}</c> admitted. <c>seen</c> is refreshed at most every 5 s (saves a write per poll).
+/// </summary>
+internal static class RedisScripts
+{
+    private const string Prelude = """
+        local function advance(now, seed)
+          local cfg = redis.call('HMGET', KEYS[1], 'mode', 'rate', 'cap', 'opens')
+          if not cfg[1] then return nil end
+          local st = redis.call('HMGET', KEYS[2], 'opened', 'pre', 'tail', 'serving', 'credit', 'tick', 'seed')
+          local r = { mode = cfg[1], rate = tonumber(cfg[2]), cap = tonumber(cfg[3]), opens = tonumber(cfg[4]),
+            opened = st[1] == '1', pre = tonumber(st[2]) or 0, tail = tonumber(st[3]) or 0, serving = tonumber(st[4]) or 0,
+            credit = tonumber(st[5]) or 0, tick = tonumber(st[6]) or 0, seed = st[7] or '0' }
+          local nowSec = math.floor(now / 1000)
+          local dirty = false
+          if not r.opened then
+            if r.mode == 'closed' or now < r.opens then return r end
+            r.opened = true
+            r.tail = r.pre
+            r.tick = nowSec
+            r.seed = seed
+            dirty = true
+            if r.mode == 'scheduled' then
+              r.mode = 'open'
+              redis.call('HSET', KEYS[1], 'mode', 'open')
+            end
+          end
+          if nowSec > r.tick then
+            if r.mode == 'open' then
+              local limit = (r.tail - r.serving + 1) * 1000000
+              local add = (nowSec - r.tick) * r.rate
+              if add > limit then add = limit end
+              local credit = r.credit + add
+              local n = math.floor(credit / 1000000)
+              credit = credit - n * 1000000
+              if r.cap > 0 then
+                redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+                local room = r.cap - redis.call('ZCARD', KEYS[4])
+                if room < 0 then room = 0 end
+                if n > room then n = room end
+              end
+              if r.serving + n > r.tail then
+                n = r.tail - r.serving
+                credit = 0
+              end
+              r.serving = r.serving + n
+              r.credit = credit
+            end
+            r.tick = nowSec
+            dirty = true
+          end
+          if r.mode == 'passthrough' and r.serving < r.tail then
+            r.serving = r.tail
+            dirty = true
+          end
+          if dirty then
+            redis.call('HSET', KEYS[2], 'opened', r.opened and '1' or '0', 'tail', r.tail, 'serving', r.serving,
+              'credit', r.credit, 'tick', r.tick, 'seed', r.seed)
+          end
+          return r
+        end
+
+        local function out(v, r)
+          return { v[1], v[2], v[3], v[4], v[5], r.mode, r.opened and 1 or 0, r.pre, r.tail, r.serving, r.seed, r.opens, r.rate }
+        end
+
+        local function inspect(fanId, rec, now, abandon, r)
+          local kind, num, seen, rest = string.match(rec, '^(%a)(%d+):(%d+)(.*)$')
+          if kind == 'X' then return { 5, tonumber(num), 0, 0, '' } end
+          if kind == 'A' then
+            local iat, exp, jti = string.match(rest, '^:(%d+):(%d+):(.+)$')
+            if tonumber(exp) > now then return { 4, tonumber(num), tonumber(iat), tonumber(exp), jti } end
+            return { 5, tonumber(num), 0, 0, '' }
+          end
+          local since = tonumber(seen)
+          if r.opens > since then since = r.opens end
+          if now - since > abandon then
+            redis.call('HSET', KEYS[3], fanId, 'X' .. num .. ':' .. seen)
+            redis.call('HINCRBY', KEYS[2], 'abandoned', 1)
+            return { 5, tonumber(num), 0, 0, '' }
+          end
+          if now - tonumber(seen) >= 5000 then
+            redis.call('HSET', KEYS[3], fanId, kind .. num .. ':' .. ARGV[1])
+          end
+          if kind == 'P' then return { 2, tonumber(num), 0, 0, '' } end
+          return { 3, tonumber(num), 0, 0, '' }
+        end
+
+        """;
+
+    /// <summary>ARGV: now, seed, fanId, abandonAfterMs.</summary>
+    public const string Join = Prelude + """
+        local now = tonumber(ARGV[1])
+        local r = advance(now, ARGV[2])
+        if not r then return { 0 } end
+        local rec = redis.call('HGET', KEYS[3], ARGV[3])
+        if rec then
+          local v = inspect(ARGV[3], rec, now, tonumber(ARGV[4]), r)
+          if v[1] == 2 or v[1] == 3 or v[1] == 4 then return out(v, r) end
+        end
+        if r.mode == 'closed' then return out({ 6, 0, 0, 0, '' }, r) end
+        if not r.opened then
+          local idx = r.pre
+          r.pre = r.pre + 1
+          redis.call('HSET', KEYS[2], 'pre', r.pre)
+          redis.call('HSET', KEYS[3], ARGV[3], 'P' .. idx .. ':' .. ARGV[1])
+          return out({ 2, idx, 0, 0, '' }, r)
+        end
+        r.tail = r.tail + 1
+        if r.mode == 'passthrough' then r.serving = r.tail end
+        redis.call('HSET', KEYS[2], 'tail', r.tail, 'serving', r.serving)
+        redis.call('HSET', KEYS[3], ARGV[3], 'Q' .. r.tail .. ':' .. ARGV[1])
+        return out({ 3, r.tail, 0, 0, '' }, r)
+        """;
+
+    /// <summary>ARGV: now, seed, fanId, abandonAfterMs.</summary>
+    public const string Status = Prelude + """
+        local now = tonumber(ARGV[1])
+        local r = advance(now, ARGV[2])
+        if not r then return { 0 } end
+        local rec = redis.call('HGET', KEYS[3], ARGV[3])
+        if not rec then return out({ 1, 0, 0, 0, '' }, r) end
+        return out(inspect(ARGV[3], rec, now, tonumber(ARGV[4]), r), r)
+        """;
+
+    /// <summary>ARGV: now, seed, fanId, place, passExpiresAtMs, jti. Returns {0 admitted | 1 not yet | 2 cap full | 3 gone, iat, exp, jti}.</summary>
+    public const string Claim = Prelude + """
+        local now = tonumber(ARGV[1])
+        local r = advance(now, ARGV[2])
+        if not r then return { 3 } end
+        local rec = redis.call('HGET', KEYS[3], ARGV[3])
+        if not rec then return { 3 } end
+        local kind, num, seen, rest = string.match(rec, '^(%a)(%d+):(%d+)(.*)$')
+        if kind == 'X' then return { 3 } end
+        if kind == 'A' then
+          local iat, exp, jti = string.match(rest, '^:(%d+):(%d+):(.+)$')
+          if tonumber(exp) > now then return { 0, tonumber(iat), tonumber(exp), jti } end
+          return { 3 }
+        end
+        local place = tonumber(ARGV[4])
+        if not r.opened or (r.mode ~= 'passthrough' and (r.mode ~= 'open' or place > r.serving)) then return { 1 } end
+        redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+        if r.mode ~= 'passthrough' and r.cap > 0 and redis.call('ZCARD', KEYS[4]) >= r.cap then return { 2 } end
+        redis.call('HSET', KEYS[3], ARGV[3], 'A' .. num .. ':' .. seen .. ':' .. ARGV[1] .. ':' .. ARGV[5] .. ':' .. ARGV[6])
+        redis.call('ZADD', KEYS[4], ARGV[5], ARGV[3])
+        redis.call('HINCRBY', KEYS[2], 'admitted', 1)
+        return { 0, now, tonumber(ARGV[5]), ARGV[6] }
+        """;
+
+    /// <summary>ARGV: now, seed. Returns {mode, opened, pre, tail, serving, admitted, abandoned, active}.</summary>
+    public const string Stats = Prelude + """
+        local now = tonumber(ARGV[1])
+        local r = advance(now, ARGV[2])
+        if not r then return { } end
+        redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+        local extra = redis.call('HMGET', KEYS[2], 'admitted', 'abandoned')
+        return { r.mode, r.opened and 1 or 0, r.pre, r.tail, r.serving, tonumber(extra[1]) or 0, tonumber(extra[2]) or 0,
+          redis.call('ZCARD', KEYS[4]) }
+        """;
+
+    /// <summary>ARGV: now, seed, then config field/value pairs. Advances an existing room with its old settings first. Returns 1 when created.</summary>
+    public const string Put = Prelude + """
+        local existed = redis.call('EXISTS', KEYS[1])
+        if existed == 1 then advance(tonumber(ARGV[1]), ARGV[2]) end
+        local pairs = {}
+        for i = 3, #ARGV do pairs[#pairs + 1] = ARGV[i] end
+        redis.call('HSET', KEYS[1], unpack(pairs))
+        if existed == 1 then advance(tonumber(ARGV[1]), ARGV[2]) end
+        return 1 - existed
+        """;
+}

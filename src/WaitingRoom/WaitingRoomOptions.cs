@@ -1,0 +1,157 @@
+using Microsoft.Extensions.Options;
+
+namespace Ticketing.WaitingRoom;
+
+/// <summary>Settings under the <c>WaitingRoom</c> configuration section.</summary>
+internal sealed class WaitingRoomOptions
+{
+    public const string Section = "WaitingRoom";
+
+    /// <summary><c>InProcess</c> (default, one instance) or <c>Redis</c> (several instances share <c>ConnectionStrings:Redis</c>).</summary>
+    public StoreKind Store { get; set; } = StoreKind.InProcess;
+
+    /// <summary>Value expected in the <c>X-Admin-Key</c> header. When empty, a random key is generated into <see cref="KeyDirectory"/> and logged.</summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>Base64 HMAC key (at least 32 bytes) that signs queue tickets. When empty, one is generated into <see cref="KeyDirectory"/>.</summary>
+    public string? TicketKey { get; set; }
+
+    /// <summary>Folder (relative to the content root, or absolute) for generated development keys.</summary>
+    public string KeyDirectory { get; set; } = "data/keys";
+
+    /// <summary>Where an admitted fan is sent; the pass is appended as <c>?pass=</c>.</summary>
+    public string? BookingUrl { get; set; }
+
+    /// <summary>A waiting fan who has not asked for this long loses the place.</summary>
+    public int AbandonAfterSeconds { get; set; } = 300;
+
+    /// <summary>Seed the demo room (performances 1 and 2) when the store has no room.</summary>
+    public bool SeedDemoRoom { get; set; } = true;
+
+    public PassOptions Pass { get; set; } = new();
+
+    public SigningOptions Signing { get; set; } = new();
+
+    public PollingOptions Polling { get; set; } = new();
+
+    public JoinRateLimitOptions JoinRateLimit { get; set; } = new();
+}
+
+internal enum StoreKind
+{
+    InProcess,
+    Redis,
+}
+
+internal sealed class PassOptions
+{
+    public string Issuer { get; set; } = "ticketing-waitingroom";
+
+    public string Audience { get; set; } = "ticketing-webapi";
+
+    /// <summary>Upper bound for any room's pass lifetime; a retired signing key stays published this long.</summary>
+    public int MaxLifetimeSeconds { get; set; } = 3600;
+}
+
+internal sealed class SigningOptions
+{
+    /// <summary>PKCS#8 PEM of the active P-256 signing key (production). Empty: a development key in <c>KeyDirectory</c>.</summary>
+    public string? PrivateKeyPem { get; set; }
+
+    /// <summary>Public keys (PEM) of retired signing keys still published until their passes expire.</summary>
+    public List<string> PreviousPublicKeysPem { get; set; } = [];
+}
+
+internal sealed class PollingOptions
+{
+    public int MinIntervalMs { get; set; } = 2000;
+
+    public int MaxIntervalMs { get; set; } = 30000;
+
+    /// <summary>Relative jitter applied to each suggested interval (0.2 = plus or minus 20%).</summary>
+    public double Jitter { get; set; } = 0.2;
+
+    /// <summary>Fans of a pre-queue spread their first poll after opening over this many milliseconds.</summary>
+    public int OpeningSpreadMs { get; set; } = 10000;
+}
+
+internal sealed class JoinRateLimitOptions
+{
+    public int PermitLimit { get; set; } = 20;
+
+    public int WindowSeconds { get; set; } = 60;
+}
+
+internal sealed class WaitingRoomOptionsValidator(IConfiguration configuration) : IValidateOptions<WaitingRoomOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WaitingRoomOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Store == StoreKind.Redis && string.IsNullOrWhiteSpace(configuration.GetConnectionString("Redis")))
+        {
+            failures.Add("WaitingRoom:Store=Redis needs ConnectionStrings:Redis.");
+        }
+
+        if (options.AbandonAfterSeconds is < 10 or > 86400)
+        {
+            failures.Add("WaitingRoom:AbandonAfterSeconds must be between 10 and 86400.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.KeyDirectory))
+        {
+            failures.Add("WaitingRoom:KeyDirectory must not be empty.");
+        }
+
+        if (options.TicketKey is { Length: > 0 } ticketKey)
+        {
+            var buffer = new byte[ticketKey.Length];
+            if (!Convert.TryFromBase64String(ticketKey, buffer, out var written) || written < 32)
+            {
+                failures.Add("WaitingRoom:TicketKey must be base64 of at least 32 bytes.");
+            }
+        }
+
+        if (options.AdminKey is { Length: > 0 and < 16 })
+        {
+            failures.Add("WaitingRoom:AdminKey must be at least 16 characters.");
+        }
+
+        if (options.BookingUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.RelativeOrAbsolute, out _))
+        {
+            failures.Add("WaitingRoom:BookingUrl must be a URL.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Pass.Issuer) || string.IsNullOrWhiteSpace(options.Pass.Audience))
+        {
+            failures.Add("WaitingRoom:Pass:Issuer and WaitingRoom:Pass:Audience are required.");
+        }
+
+        if (options.Pass.MaxLifetimeSeconds is < 10 or > 86400)
+        {
+            failures.Add("WaitingRoom:Pass:MaxLifetimeSeconds must be between 10 and 86400.");
+        }
+
+        var polling = options.Polling;
+        if (polling.MinIntervalMs < 50 || polling.MaxIntervalMs < polling.MinIntervalMs || polling.MaxIntervalMs > 600_000)
+        {
+            failures.Add("WaitingRoom:Polling needs 50 <= MinIntervalMs <= MaxIntervalMs <= 600000.");
+        }
+
+        if (polling.Jitter is < 0 or > 0.9)
+        {
+            failures.Add("WaitingRoom:Polling:Jitter must be between 0 and 0.9.");
+        }
+
+        if (polling.OpeningSpreadMs is < 0 or > 600_000)
+        {
+            failures.Add("WaitingRoom:Polling:OpeningSpreadMs must be between 0 and 600000.");
+        }
+
+        if (options.JoinRateLimit.PermitLimit < 1 || options.JoinRateLimit.WindowSeconds < 1)
+        {
+            failures.Add("WaitingRoom:JoinRateLimit needs PermitLimit >= 1 and WindowSeconds >= 1.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

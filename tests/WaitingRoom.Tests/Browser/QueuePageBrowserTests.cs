@@ -1,0 +1,91 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ticketing.Infrastructure.AccessPasses;
+using Ticketing.WaitingRoom.Tests.Infrastructure;
+
+namespace Ticketing.WaitingRoom.Tests.Browser;
+
+/// <summary>
+/// The queue page in headless Debian chromium (driven by npm playwright-core; no browser download):
+/// a phone-sized screenshot of each state in English and Korean, and a walk from joining to admission
+/// and the redirect to booking with a pass that verifies.
+/// </summary>
+public sealed class QueuePageBrowserTests
+{
+    private const string AdminKey = "browser-admin-key-0123456789";
+
+    [Fact]
+    public async Task Queue_page_shows_every_state_and_walks_a_fan_from_join_to_booking()
+    {
+        Assert.True(File.Exists("/usr/bin/chromium"), "apt-get install -y chromium");
+        await Node.EnsurePackagesAsync();
+        var bookingPath = "/booking-landing";
+        await using var server = await WaitingRoomProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["WaitingRoom:AdminKey"] = AdminKey,
+            ["WaitingRoom:SeedDemoRoom"] = "false",
+            ["WaitingRoom:Polling:MinIntervalMs"] = "200",
+            ["WaitingRoom:Polling:OpeningSpreadMs"] = "500",
+            ["WaitingRoom:JoinRateLimit:PermitLimit"] = "1000",
+            ["WaitingRoom:BookingUrl"] = bookingPath,
+        });
+
+        using var admin = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        admin.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
+        var now = DateTimeOffset.UtcNow;
+        (await admin.PutAsJsonAsync("/api/admin/rooms/walk", new { performanceIds = new[] { 1L, 2L }, ratePerSecond = 2, mode = "paused" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/admin/rooms/soon", new { performanceIds = new[] { 3L }, ratePerMinute = 100, opensAt = now.AddHours(1) })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/admin/rooms/shut", new { performanceIds = new[] { 4L }, ratePerSecond = 1, mode = "closed" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/admin/rooms/gone", new { performanceIds = new[] { 5L }, ratePerSecond = 1, mode = "paused" })).EnsureSuccessStatusCode();
+
+        // Five fans are already in line, so the browser's fan sees people ahead.
+        using (var others = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(server.BaseUrl) })
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                (await others.PostAsync("/api/rooms/walk/join", null)).EnsureSuccessStatusCode();
+            }
+        }
+
+        var outDir = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        var (code, output) = await Node.RunAsync(
+            "node",
+            ["queue-walk.mjs"],
+            TimeSpan.FromSeconds(120),
+            new Dictionary<string, string> { ["BASE_URL"] = server.BaseUrl, ["ADMIN_KEY"] = AdminKey, ["OUT_DIR"] = outDir, ["CHROMIUM"] = "/usr/bin/chromium" });
+        var line = output.Split('\n').LastOrDefault(l => l.StartsWith('{')) ?? output;
+        using var doc = JsonDocument.Parse(line);
+        var result = doc.RootElement;
+        Assert.True(code == 0 && result.GetProperty("ok").GetBoolean(), output);
+
+        foreach (var name in new[] { "prequeue-en", "prequeue-ko", "closed-en", "closed-ko", "waiting-en", "waiting-ko", "expired-en", "admitted-en" })
+        {
+            var file = Path.Combine(outDir, name + ".png");
+            Assert.True(File.Exists(file), name);
+            Assert.True(new FileInfo(file).Length > 10_000, $"{name}.png looks empty");
+        }
+
+        var texts = result.GetProperty("texts");
+        Assert.Equal("5", texts.GetProperty("ahead-en").GetString());
+        Assert.Equal("6", texts.GetProperty("place-en").GetString());
+        Assert.Equal("You are in the waiting room", texts.GetProperty("title-en").GetString());
+        Assert.Equal("대기실에 입장했습니다", texts.GetProperty("title-ko").GetString());
+        Assert.Equal("아직 판매가 시작되지 않았습니다.", texts.GetProperty("prequeue-ko").GetString());
+
+        var states = result.GetProperty("states").GetProperty("walk").EnumerateArray().Select(s => s.GetString()).ToList();
+        Assert.True(states.Count >= 2 && states[^1] == "admitted" && states.Contains("waiting"), "walk states: " + line);
+        Assert.True(states.IndexOf("waiting") < states.LastIndexOf("admitted"), "walk states: " + line);
+
+        // Fans ahead only went down during the walk.
+        var ahead = result.GetProperty("aheadSeen").EnumerateArray().Select(e => e.GetInt32()).ToList();
+        Assert.True(ahead.Count >= 2, string.Join(",", ahead));
+
+        var finalUrl = new Uri(result.GetProperty("finalUrl").GetString()!);
+        Assert.Equal(bookingPath, finalUrl.AbsolutePath);
+        var pass = System.Web.HttpUtility.ParseQueryString(finalUrl.Query)["pass"];
+        var verifier = new AccessPassVerifier(new HttpClient(), new AccessPassVerifierOptions { JwksUrl = new Uri(server.BaseUrl + "/.well-known/jwks.json") }, TimeProvider.System);
+        var verified = await verifier.VerifyAsync(pass, 2);
+        Assert.True(verified.IsValid, verified.Error.ToString());
+        Assert.Equal("walk", verified.Claims!.Room);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Ticketing.WaitingRoom.Tests.Infrastructure;
+
+/// <summary>Runs the built WaitingRoom as a real process on a free loopback port (for the browser), killed on dispose.</summary>
+internal sealed class WaitingRoomProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _keyDirectory;
+
+    private WaitingRoomProcess(Process process, string baseUrl, string keyDirectory)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        _keyDirectory = keyDirectory;
+    }
+
+    public string BaseUrl { get; }
+
+    public static async Task<WaitingRoomProcess> StartAsync(IDictionary<string, string> settings)
+    {
+        int port;
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var keyDirectory = Path.Combine(Path.GetTempPath(), "wr-proc-" + Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ticketing.WaitingRoom.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(baseUrl);
+        start.ArgumentList.Add("--contentRoot");
+        start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "src", "WaitingRoom"));
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["WaitingRoom__KeyDirectory"] = keyDirectory;
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the WaitingRoom");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var running = new WaitingRoomProcess(process, baseUrl, keyDirectory);
+
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync(baseUrl + "/health")).IsSuccessStatusCode)
+                {
+                    return running;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                // Not listening yet: wait for the port (start-up, not a timer under test).
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        if (Directory.Exists(_keyDirectory))
+        {
+            Directory.Delete(_keyDirectory, recursive: true);
+        }
+    }
+}
