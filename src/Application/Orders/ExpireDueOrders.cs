@@ -16,7 +16,10 @@ public sealed record ExpireDueOrders(int BatchSize = ExpireDueOrders.DefaultBatc
     public const int DefaultBatchSize = 500;
 }
 
-public sealed record ExpiryReport(int Expired, int Skipped);
+public sealed record ExpiryReport(int Expired, int Skipped)
+{
+    public override string ToString() => $"expired {Expired}, skipped {Skipped}";
+}
 
 public sealed partial class ExpireDueOrdersHandler(IAppDbContext db, ISeatLock seatLock, TimeProvider clock, ILogger<ExpireDueOrdersHandler> logger)
     : IRequestHandler<ExpireDueOrders, ExpiryReport>
