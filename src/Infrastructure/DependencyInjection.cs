@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Ticketing.Application.Abstractions;
 using Ticketing.Infrastructure.Identity;
+using Ticketing.Infrastructure.Payments;
 using Ticketing.Infrastructure.Persistence;
 using Ticketing.Infrastructure.Scheduling;
 using Ticketing.Infrastructure.SeatLocks;
@@ -14,7 +16,8 @@ public static class DependencyInjection
 {
     /// <summary>
     /// The adapters. With no configuration: SQLite in <c>data/ticketing.db</c> under the content root. With
-    /// <c>Database:Provider=SqlServer</c>: SQL Server at <c>ConnectionStrings:Ticketing</c>.
+    /// <c>Database:Provider=SqlServer</c>: SQL Server at <c>ConnectionStrings:Ticketing</c>. EF Core interceptors
+    /// registered as <see cref="IInterceptor"/> services join every context (none in production).
     /// </summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -31,13 +34,13 @@ public static class DependencyInjection
                 throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Ticketing is empty.");
             }
 
-            services.AddDbContext<SqlServerAppDbContext>(o => o.UseSqlServer(connectionString));
+            services.AddDbContext<SqlServerAppDbContext>((sp, o) => o.UseSqlServer(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqlServerAppDbContext>());
         }
         else
         {
             connectionString ??= $"Data Source={Path.Combine(environment.ContentRootPath, "data", "ticketing.db")}";
-            services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(connectionString));
+            services.AddDbContext<SqliteAppDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
         }
 
@@ -48,6 +51,7 @@ public static class DependencyInjection
         services.AddHostedService<DatabaseInitializer>();
         services.AddScheduling(configuration, sqlServer, connectionString);
         services.AddSeatLocks(configuration);
+        services.AddPayments(configuration);
         return services;
     }
 }

@@ -97,6 +97,7 @@ app.MapAccountEndpoints();
 app.MapOrganizerEndpoints();
 app.MapCatalogEndpoints();
 app.MapOrderEndpoints();
+app.MapPaymentEndpoints();
 
 app.Run();
 

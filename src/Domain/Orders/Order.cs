@@ -36,6 +36,22 @@ public sealed class Order
 
     public IReadOnlyList<OrderLine> Lines => _lines;
 
+    /// <summary>The paymentKey of the latest confirmation attempt; null while no payment was ever tried.</summary>
+    public string? PaymentKey { get; private set; }
+
+    /// <summary>
+    /// While set, the outcome of a payment at the provider is not known for sure, and the reconciliation job asks
+    /// the provider about this order at this instant. Null once the outcome is known.
+    /// </summary>
+    public DateTimeOffset? PaymentCheckAt { get; private set; }
+
+    /// <summary>How many times reconciliation asked the provider without learning the outcome (drives its backoff).</summary>
+    public int PaymentChecks { get; private set; }
+
+    public DateTimeOffset? PaidAt { get; private set; }
+
+    public const int MaxPaymentKeyLength = 200;
+
     /// <summary>The order id as Toss and clients see it: 32 hex characters.</summary>
     public string Number => Id.ToString("N");
 
@@ -116,6 +132,117 @@ public sealed class Order
         }
 
         Close(OrderStatus.Expired, now);
+    }
+
+    /// <summary>
+    /// A confirmation is about to be sent to the payment provider. The order leaves <see cref="OrderStatus.Pending"/>
+    /// so that nothing else (another confirmation, the expiry job, a cancel) moves it while the outcome is open; and
+    /// it is marked for reconciliation at <paramref name="checkAt"/> in case this process never learns the answer.
+    /// </summary>
+    public void BeginPayment(string paymentKey, DateTimeOffset now, DateTimeOffset checkAt)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(paymentKey);
+        if (Status != OrderStatus.Pending)
+        {
+            throw new DomainException("order.not_payable", $"An order that is {Status} cannot be paid.");
+        }
+
+        if (now >= ExpiresAt)
+        {
+            throw new DomainException("order.expired", "The order's hold has expired.");
+        }
+
+        Status = OrderStatus.PaymentPending;
+        PaymentKey = paymentKey;
+        PaymentCheckAt = checkAt;
+        PaymentChecks = 0;
+        Touch(now);
+    }
+
+    /// <summary>The provider refused the payment for good: the order is payable again (another card) until its deadline.</summary>
+    public void PaymentDeclined(DateTimeOffset now)
+    {
+        if (Status != OrderStatus.PaymentPending)
+        {
+            throw new DomainException("order.not_paying", $"An order that is {Status} has no payment in progress.");
+        }
+
+        Status = OrderStatus.Pending;
+        PaymentCheckAt = null;
+        Touch(now);
+    }
+
+    /// <summary>The provider approved the payment: the order is paid and gets one ticket per seat.</summary>
+    public IReadOnlyList<Tickets.Ticket> MarkPaid(DateTimeOffset now)
+    {
+        if (Status is not (OrderStatus.PaymentPending or OrderStatus.Pending))
+        {
+            throw new DomainException("order.not_payable", $"An order that is {Status} cannot be paid.");
+        }
+
+        // A pending order past its deadline that the expiry job has not closed still has its live lines: the seats
+        // are still this order's, so a payment found approved for it completes it.
+        Status = OrderStatus.Paid;
+        PaidAt = now;
+        PaymentCheckAt = null;
+        Touch(now);
+        return _lines.Select(l => Tickets.Ticket.Issue(this, l, now)).ToList();
+    }
+
+    /// <summary>
+    /// A pending order at its deadline had a confirmation attempted and the provider cannot say now whether it was
+    /// paid: the seats stay held and reconciliation asks again at <paramref name="checkAt"/>.
+    /// </summary>
+    public void AwaitPaymentCheck(DateTimeOffset now, DateTimeOffset checkAt)
+    {
+        if (Status != OrderStatus.Pending || PaymentKey is null)
+        {
+            throw new DomainException("order.no_payment_attempt", "Only a pending order with a payment attempt can wait on its outcome.");
+        }
+
+        Status = OrderStatus.PaymentPending;
+        PaymentCheckAt = checkAt;
+        Touch(now);
+    }
+
+    /// <summary>The provider could not tell yet: ask again at <paramref name="nextCheckAt"/>.</summary>
+    public void DeferPaymentCheck(DateTimeOffset now, DateTimeOffset nextCheckAt)
+    {
+        if (PaymentCheckAt is null)
+        {
+            throw new DomainException("order.no_open_payment", "The order has no payment whose outcome is open.");
+        }
+
+        PaymentChecks++;
+        PaymentCheckAt = nextCheckAt;
+        Touch(now);
+    }
+
+    /// <summary>
+    /// The order will not be paid (the provider has no approved payment, or it could not be reached for longer than
+    /// the seats may be held): its seats return to sale. With <paramref name="keepChecking"/> reconciliation keeps
+    /// asking the provider, so that a payment approved after all is refunded.
+    /// </summary>
+    public void ReleaseUnpaid(DateTimeOffset now, bool keepChecking)
+    {
+        if (Status is not (OrderStatus.PaymentPending or OrderStatus.Pending))
+        {
+            throw new DomainException("order.not_releasable", $"An order that is {Status} cannot be released unpaid.");
+        }
+
+        if (!keepChecking)
+        {
+            PaymentCheckAt = null;
+        }
+
+        Close(OrderStatus.Expired, now);
+    }
+
+    /// <summary>The open payment question of a closed order was settled (e.g. a late payment was refunded).</summary>
+    public void PaymentSettled(DateTimeOffset now)
+    {
+        PaymentCheckAt = null;
+        Touch(now);
     }
 
     private void Close(OrderStatus status, DateTimeOffset now)
