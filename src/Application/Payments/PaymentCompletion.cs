@@ -43,7 +43,7 @@ public sealed partial class PaymentCompletion(
         }
 
         var tickets = order.MarkPaid(now);
-        var row = Payment.Approved(order.Id, payment.PaymentKey, payment.TotalAmount, payment.Method, payment.ApprovedAt ?? now);
+        var row = Payment.Approved(order.Id, payment.PaymentKey, payment.TotalAmount, payment.Method, payment.ApprovedAt?.ToUniversalTime() ?? now);
         db.Tickets.AddRange(tickets);
         db.Payments.Add(row);
         var result = PaymentMapping.Paid(order, row, tickets);
@@ -117,7 +117,7 @@ public sealed partial class PaymentCompletion(
         var now = clock.GetUtcNow();
         if (!await db.Payments.AnyAsync(p => p.OrderId == order.Id, cancellationToken))
         {
-            var row = Payment.Approved(order.Id, payment.PaymentKey, payment.TotalAmount, payment.Method, payment.ApprovedAt ?? now);
+            var row = Payment.Approved(order.Id, payment.PaymentKey, payment.TotalAmount, payment.Method, payment.ApprovedAt?.ToUniversalTime() ?? now);
             row.Refunded(row.BalanceAmount, reason, now);
             db.Payments.Add(row);
         }
