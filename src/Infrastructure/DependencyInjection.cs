@@ -9,6 +9,7 @@ using Ticketing.Infrastructure.Payments;
 using Ticketing.Infrastructure.Persistence;
 using Ticketing.Infrastructure.Scheduling;
 using Ticketing.Infrastructure.SeatLocks;
+using Ticketing.Infrastructure.Tickets;
 
 namespace Ticketing.Infrastructure;
 
@@ -52,6 +53,9 @@ public static class DependencyInjection
         services.AddScheduling(configuration, sqlServer, connectionString);
         services.AddSeatLocks(configuration);
         services.AddPayments(configuration);
+        services.AddOptions<TicketOptions>().Bind(configuration.GetSection(TicketOptions.SectionName))
+            .PostConfigure(o => o.KeyFile ??= Path.Combine(configuration["DataProtection:KeysPath"] ?? Path.Combine(environment.ContentRootPath, "data", "keys"), "ticket-signing.key"));
+        services.AddSingleton<ITicketSigner, HmacTicketSigner>();
         return services;
     }
 }

@@ -98,6 +98,7 @@ app.MapOrganizerEndpoints();
 app.MapCatalogEndpoints();
 app.MapOrderEndpoints();
 app.MapPaymentEndpoints();
+app.MapTicketEndpoints();
 
 app.Run();
 

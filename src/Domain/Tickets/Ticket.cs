@@ -53,6 +53,20 @@ public sealed class Ticket
         IssuedAt = now,
     };
 
+    public DateTimeOffset? VoidedAt { get; private set; }
+
+    /// <summary>The seat was given back (the order was cancelled and refunded): the ticket no longer admits anyone.</summary>
+    public void Void(DateTimeOffset now)
+    {
+        if (Status != TicketStatus.Valid)
+        {
+            throw new DomainException("ticket.not_voidable", $"A ticket that is {Status} cannot be voided.");
+        }
+
+        Status = TicketStatus.Voided;
+        VoidedAt = now;
+    }
+
     /// <summary>Admits the holder at the entrance: once only, and never on a voided ticket.</summary>
     public void CheckIn(Guid staffId, DateTimeOffset now)
     {

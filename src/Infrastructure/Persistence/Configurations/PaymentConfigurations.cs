@@ -29,6 +29,8 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasKey(t => t.Id);
         b.Property(t => t.Label).HasMaxLength(Domain.Catalog.Seat.MaxLabelLength).IsRequired();
         b.Property(t => t.GradeCode).HasMaxLength(Domain.Catalog.PriceGrade.MaxCodeLength).IsRequired();
+        // Two scans at once: the second save finds the status moved and is refused.
+        b.Property(t => t.Status).IsConcurrencyToken();
         b.HasIndex(t => t.FanId);
         b.HasIndex(t => t.OrderId);
         b.HasOne<Order>().WithMany().HasForeignKey(t => t.OrderId).OnDelete(DeleteBehavior.Restrict);
