@@ -31,6 +31,8 @@ public interface IAppDbContext
 
     DbSet<Ticket> Tickets { get; }
 
+    DbSet<Refund> Refunds { get; }
+
     DbSet<IdempotencyRecord> IdempotencyRecords { get; }
 
     DatabaseFacade Database { get; }

@@ -42,7 +42,8 @@ public sealed partial class PaymentCompletion(
             return await CompensateAsync(order, payment, record, cancellationToken);
         }
 
-        var tickets = order.MarkPaid(now);
+        var startsAt = await db.Performances.AsNoTracking().Where(p => p.Id == order.PerformanceId).Select(p => p.StartsAt).SingleAsync(cancellationToken);
+        var tickets = order.MarkPaid(now, startsAt, RefundSchedule.Standard);
         var row = Payment.Approved(order.Id, payment.PaymentKey, payment.TotalAmount, payment.Method, payment.ApprovedAt?.ToUniversalTime() ?? now);
         db.Tickets.AddRange(tickets);
         db.Payments.Add(row);

@@ -52,6 +52,18 @@ public sealed class Order
 
     public const int MaxPaymentKeyLength = 200;
 
+    /// <summary>Snapshot at payment: when the performance starts.</summary>
+    public DateTimeOffset? PerformanceStartsAt { get; private set; }
+
+    /// <summary>Snapshot at payment: the fan may cancel until then.</summary>
+    public DateTimeOffset? CancellableUntil { get; private set; }
+
+    /// <summary>Snapshot at payment: the cancellation fee schedule (<see cref="RefundSchedule"/>).</summary>
+    public string? RefundFeeSchedule { get; private set; }
+
+    /// <summary>What was refunded so far, in won.</summary>
+    public long RefundedAmount { get; private set; }
+
     /// <summary>The order id as Toss and clients see it: 32 hex characters.</summary>
     public string Number => Id.ToString("N");
 
@@ -173,8 +185,9 @@ public sealed class Order
     }
 
     /// <summary>The provider approved the payment: the order is paid and gets one ticket per seat.</summary>
-    public IReadOnlyList<Tickets.Ticket> MarkPaid(DateTimeOffset now)
+    public IReadOnlyList<Tickets.Ticket> MarkPaid(DateTimeOffset now, DateTimeOffset performanceStartsAt, RefundSchedule schedule)
     {
+        ArgumentNullException.ThrowIfNull(schedule);
         if (Status is not (OrderStatus.PaymentPending or OrderStatus.Pending))
         {
             throw new DomainException("order.not_payable", $"An order that is {Status} cannot be paid.");
@@ -184,6 +197,9 @@ public sealed class Order
         // are still this order's, so a payment found approved for it completes it.
         Status = OrderStatus.Paid;
         PaidAt = now;
+        PerformanceStartsAt = performanceStartsAt;
+        CancellableUntil = performanceStartsAt - RefundSchedule.CancellationCutoff;
+        RefundFeeSchedule = schedule.ToString();
         PaymentCheckAt = null;
         Touch(now);
         return _lines.Select(l => Tickets.Ticket.Issue(this, l, now)).ToList();
@@ -236,6 +252,56 @@ public sealed class Order
         }
 
         Close(OrderStatus.Expired, now);
+    }
+
+    /// <summary>
+    /// What cancelling <paramref name="seatIds"/> now would refund: their prices less the fee the snapshotted
+    /// schedule sets for this moment. Refused after the cancellation deadline or for seats not live in this order.
+    /// </summary>
+    public (long Gross, long Fee) QuoteRefund(IReadOnlyCollection<long> seatIds, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(seatIds);
+        if (Status != OrderStatus.Paid)
+        {
+            throw new DomainException("order.not_refundable", $"An order that is {Status} cannot be cancelled for a refund.");
+        }
+
+        if (now >= CancellableUntil)
+        {
+            throw new DomainException("order.cancellation_closed", $"Cancellations for this performance closed at {CancellableUntil:O}.");
+        }
+
+        var lines = _lines.Where(l => seatIds.Contains(l.SeatId)).ToList();
+        if (seatIds.Count == 0 || lines.Count != seatIds.Count || lines.Any(l => !l.IsLive))
+        {
+            throw new DomainException("order.seats_not_in_order", "Some seats are not live seats of this order.");
+        }
+
+        var gross = lines.Sum(l => l.Price);
+        return (gross, RefundSchedule.Fee(gross, RefundSchedule.Parse(RefundFeeSchedule!).FeePercentAt(PerformanceStartsAt!.Value, now)));
+    }
+
+    /// <summary>The provider refunded <paramref name="amount"/> for these seats: they return to sale; with none left the order is refunded.</summary>
+    public void SeatsRefunded(IReadOnlyCollection<long> seatIds, long amount, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(seatIds);
+        if (Status != OrderStatus.Paid)
+        {
+            throw new DomainException("order.not_refundable", $"An order that is {Status} cannot be refunded.");
+        }
+
+        foreach (var line in _lines.Where(l => seatIds.Contains(l.SeatId)))
+        {
+            line.Release();
+        }
+
+        RefundedAmount += amount;
+        if (_lines.All(l => !l.IsLive))
+        {
+            Status = OrderStatus.Refunded;
+        }
+
+        Touch(now);
     }
 
     /// <summary>The open payment question of a closed order was settled (e.g. a late payment was refunded).</summary>

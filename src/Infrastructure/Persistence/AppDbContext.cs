@@ -33,6 +33,8 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<Ticket> Tickets => Set<Ticket>();
 
+    public DbSet<Refund> Refunds => Set<Refund>();
+
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     /// <summary>The filter of the unique index over live order lines, in this provider's SQL dialect.</summary>

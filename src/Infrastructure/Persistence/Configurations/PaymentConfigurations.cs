@@ -22,6 +22,18 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
     }
 }
 
+internal sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
+{
+    public void Configure(EntityTypeBuilder<Refund> b)
+    {
+        b.HasKey(r => r.Id);
+        b.Ignore(r => r.Amount);
+        b.Property(r => r.SeatIds).HasMaxLength(500).IsRequired();
+        b.HasIndex(r => r.OrderId);
+        b.HasOne<Order>().WithMany().HasForeignKey(r => r.OrderId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
 {
     public void Configure(EntityTypeBuilder<Ticket> b)

@@ -295,6 +295,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<DateTimeOffset?>("CancellableUntil")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -318,6 +321,16 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(200)");
 
                     b.Property<long>("PerformanceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("PerformanceStartsAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("RefundFeeSchedule")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<long>("RefundedAmount")
                         .HasColumnType("bigint");
 
                     b.Property<int>("Status")
@@ -441,6 +454,42 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("Payments");
                 });
 
+            modelBuilder.Entity("Ticketing.Domain.Payments.Refund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("FeeAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("GrossAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("SeatIds")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.ToTable("Refunds");
+                });
+
             modelBuilder.Entity("Ticketing.Domain.Tickets.Ticket", b =>
                 {
                     b.Property<Guid>("Id")
@@ -554,6 +603,15 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("Ticketing.Domain.Payments.Payment", b =>
+                {
+                    b.HasOne("Ticketing.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Payments.Refund", b =>
                 {
                     b.HasOne("Ticketing.Domain.Orders.Order", null)
                         .WithMany()

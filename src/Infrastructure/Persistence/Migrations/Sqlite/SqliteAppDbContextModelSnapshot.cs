@@ -280,6 +280,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("CancellableUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -303,6 +306,16 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("PerformanceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PerformanceStartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RefundFeeSchedule")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RefundedAmount")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Status")
@@ -424,6 +437,42 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("Payments");
                 });
 
+            modelBuilder.Entity("Ticketing.Domain.Payments.Refund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeeAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GrossAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SeatIds")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.ToTable("Refunds");
+                });
+
             modelBuilder.Entity("Ticketing.Domain.Tickets.Ticket", b =>
                 {
                     b.Property<Guid>("Id")
@@ -537,6 +586,15 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Ticketing.Domain.Payments.Payment", b =>
+                {
+                    b.HasOne("Ticketing.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Payments.Refund", b =>
                 {
                     b.HasOne("Ticketing.Domain.Orders.Order", null)
                         .WithMany()

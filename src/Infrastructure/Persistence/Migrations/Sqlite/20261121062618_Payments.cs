@@ -10,6 +10,12 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<long>(
+                name: "CancellableUntil",
+                table: "Orders",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
                 name: "PaidAt",
                 table: "Orders",
                 type: "INTEGER",
@@ -34,6 +40,26 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 type: "TEXT",
                 maxLength: 200,
                 nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "PerformanceStartsAt",
+                table: "Orders",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RefundFeeSchedule",
+                table: "Orders",
+                type: "TEXT",
+                maxLength: 100,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "RefundedAmount",
+                table: "Orders",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0L);
 
             migrationBuilder.CreateTable(
                 name: "IdempotencyRecords",
@@ -74,6 +100,30 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     table.PrimaryKey("PK_Payments", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Payments_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Refunds",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrderId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SeatIds = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    GrossAmount = table.Column<long>(type: "INTEGER", nullable: false),
+                    FeeAmount = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Refunds", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Refunds_Orders_OrderId",
                         column: x => x.OrderId,
                         principalTable: "Orders",
                         principalColumn: "Id",
@@ -133,6 +183,11 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Refunds_OrderId",
+                table: "Refunds",
+                column: "OrderId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Tickets_FanId",
                 table: "Tickets",
                 column: "FanId");
@@ -159,10 +214,17 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "Payments");
 
             migrationBuilder.DropTable(
+                name: "Refunds");
+
+            migrationBuilder.DropTable(
                 name: "Tickets");
 
             migrationBuilder.DropIndex(
                 name: "IX_Orders_PaymentCheckAt",
+                table: "Orders");
+
+            migrationBuilder.DropColumn(
+                name: "CancellableUntil",
                 table: "Orders");
 
             migrationBuilder.DropColumn(
@@ -179,6 +241,18 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "PaymentKey",
+                table: "Orders");
+
+            migrationBuilder.DropColumn(
+                name: "PerformanceStartsAt",
+                table: "Orders");
+
+            migrationBuilder.DropColumn(
+                name: "RefundFeeSchedule",
+                table: "Orders");
+
+            migrationBuilder.DropColumn(
+                name: "RefundedAmount",
                 table: "Orders");
         }
     }

@@ -10,6 +10,12 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "CancellableUntil",
+                table: "Orders",
+                type: "datetimeoffset",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "PaidAt",
                 table: "Orders",
                 type: "datetimeoffset",
@@ -34,6 +40,26 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 type: "nvarchar(200)",
                 maxLength: 200,
                 nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "PerformanceStartsAt",
+                table: "Orders",
+                type: "datetimeoffset",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RefundFeeSchedule",
+                table: "Orders",
+                type: "nvarchar(100)",
+                maxLength: 100,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "RefundedAmount",
+                table: "Orders",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
 
             migrationBuilder.CreateTable(
                 name: "IdempotencyRecords",
@@ -74,6 +100,30 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     table.PrimaryKey("PK_Payments", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Payments_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Refunds",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    OrderId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    SeatIds = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
+                    GrossAmount = table.Column<long>(type: "bigint", nullable: false),
+                    FeeAmount = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Refunds", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Refunds_Orders_OrderId",
                         column: x => x.OrderId,
                         principalTable: "Orders",
                         principalColumn: "Id",
@@ -133,6 +183,11 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Refunds_OrderId",
+                table: "Refunds",
+                column: "OrderId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Tickets_FanId",
                 table: "Tickets",
                 column: "FanId");
@@ -159,10 +214,17 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 name: "Payments");
 
             migrationBuilder.DropTable(
+                name: "Refunds");
+
+            migrationBuilder.DropTable(
                 name: "Tickets");
 
             migrationBuilder.DropIndex(
                 name: "IX_Orders_PaymentCheckAt",
+                table: "Orders");
+
+            migrationBuilder.DropColumn(
+                name: "CancellableUntil",
                 table: "Orders");
 
             migrationBuilder.DropColumn(
@@ -179,6 +241,18 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
 
             migrationBuilder.DropColumn(
                 name: "PaymentKey",
+                table: "Orders");
+
+            migrationBuilder.DropColumn(
+                name: "PerformanceStartsAt",
+                table: "Orders");
+
+            migrationBuilder.DropColumn(
+                name: "RefundFeeSchedule",
+                table: "Orders");
+
+            migrationBuilder.DropColumn(
+                name: "RefundedAmount",
                 table: "Orders");
         }
     }

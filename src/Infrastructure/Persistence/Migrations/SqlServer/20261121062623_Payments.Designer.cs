@@ -12,7 +12,7 @@ using Ticketing.Infrastructure.Persistence;
 namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerAppDbContext))]
-    [Migration("20261121062044_Payments")]
+    [Migration("20261121062623_Payments")]
     partial class Payments
     {
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -297,6 +297,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<DateTimeOffset?>("CancellableUntil")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -320,6 +323,16 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(200)");
 
                     b.Property<long>("PerformanceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("PerformanceStartsAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("RefundFeeSchedule")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<long>("RefundedAmount")
                         .HasColumnType("bigint");
 
                     b.Property<int>("Status")
@@ -443,6 +456,42 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("Payments");
                 });
 
+            modelBuilder.Entity("Ticketing.Domain.Payments.Refund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("FeeAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("GrossAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("SeatIds")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.ToTable("Refunds");
+                });
+
             modelBuilder.Entity("Ticketing.Domain.Tickets.Ticket", b =>
                 {
                     b.Property<Guid>("Id")
@@ -556,6 +605,15 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("Ticketing.Domain.Payments.Payment", b =>
+                {
+                    b.HasOne("Ticketing.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Payments.Refund", b =>
                 {
                     b.HasOne("Ticketing.Domain.Orders.Order", null)
                         .WithMany()
