@@ -87,7 +87,15 @@ public sealed partial class CancelPaidOrderHandler(
 
             refund = Refund.Request(order.Id, seatIds, quote.Gross, quote.Fee, now);
             db.Refunds.Add(refund);
-            await db.SaveChangesAsync(cancellationToken);
+            order.RefundRequested(now);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return Error.Conflict("refund.in_progress", "Another cancellation of this order is being processed; try again shortly.");
+            }
         }
 
         var payment = await db.Payments.SingleAsync(p => p.OrderId == order.Id, cancellationToken);

@@ -281,6 +281,17 @@ public sealed class Order
         return (gross, RefundSchedule.Fee(gross, RefundSchedule.Parse(RefundFeeSchedule!).FeePercentAt(PerformanceStartsAt!.Value, now)));
     }
 
+    /// <summary>A refund of some seats starts: bumps the version so two cancellations racing on one order cannot both start.</summary>
+    public void RefundRequested(DateTimeOffset now)
+    {
+        if (Status != OrderStatus.Paid)
+        {
+            throw new DomainException("order.not_refundable", $"An order that is {Status} cannot be refunded.");
+        }
+
+        Touch(now);
+    }
+
     /// <summary>The provider refunded <paramref name="amount"/> for these seats: they return to sale; with none left the order is refunded.</summary>
     public void SeatsRefunded(IReadOnlyCollection<long> seatIds, long amount, DateTimeOffset now)
     {

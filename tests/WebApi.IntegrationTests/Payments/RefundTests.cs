@@ -111,6 +111,19 @@ public sealed class RefundTests : IAsyncLifetime
         Assert.Equal(0, _p.Toss.Simulator.Refunds);
     }
 
+    [Fact]
+    public async Task Concurrent_cancellations_of_one_order_refund_once()
+    {
+        var (fan, orderId, amount) = await PaidOrderAsync(4031, 4032);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => fan.PostAsJsonAsync($"/api/orders/{orderId}/cancellation", new { })));
+
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+        Assert.Equal(1, _p.Toss.Simulator.Refunds);
+        Assert.Equal(amount, (await _p.OrderAsync(orderId)).RefundedAmount);
+    }
+
     private async Task<(HttpClient Fan, string OrderId, long Amount)> PaidOrderAsync(params long[] seats)
     {
         var fan = await _p.Api.FanAsync($"refund-{seats[0]}@test.ticketing");
