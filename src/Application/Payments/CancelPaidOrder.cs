@@ -131,7 +131,16 @@ public sealed partial class CancelPaidOrderHandler(
         }
 
         refund.Complete(now);
-        await db.SaveChangesAsync(CancellationToken.None);
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A concurrent repeat of this cancellation resumed the same refund (same Toss key, one refund) and
+            // recorded it first.
+            return Error.Conflict("refund.in_progress", "This cancellation was just completed by another request; read the order again.");
+        }
         LogRefunded(logger, order.Id, seatIds.Count, refund.Amount, refund.FeeAmount);
         try
         {

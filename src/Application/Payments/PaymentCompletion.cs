@@ -53,6 +53,21 @@ public sealed partial class PaymentCompletion(
         {
             await db.SaveChangesAsync(CancellationToken.None);
         }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Someone else moved the order first. If they recorded this very payment, that is our answer too;
+            // otherwise the order let its seats go and the payment must not stay charged.
+            db.ChangeTracker.Clear();
+            var current = await db.Orders.AsNoTracking().Include(o => o.Lines).SingleAsync(o => o.Id == order.Id, CancellationToken.None);
+            var recorded = await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.OrderId == order.Id, CancellationToken.None);
+            if (current.Status == OrderStatus.Paid && recorded?.PaymentKey == payment.PaymentKey)
+            {
+                var issued = await db.Tickets.AsNoTracking().Where(t => t.OrderId == order.Id).ToListAsync(CancellationToken.None);
+                return PaymentMapping.Paid(current, recorded, issued);
+            }
+
+            return await CompensateAsync(order, payment, record, cancellationToken);
+        }
         catch (DbUpdateException ex)
         {
             LogCommitFailed(logger, ex, order.Id, payment.PaymentKey);
@@ -133,6 +148,11 @@ public sealed partial class PaymentCompletion(
     public async Task ExtendLockAsync(Order order, DateTimeOffset until)
     {
         var ttl = until - clock.GetUtcNow() + LockGrace;
+        if (ttl <= TimeSpan.Zero)
+        {
+            return;
+        }
+
         try
         {
             if (!await seatLock.ExtendAsync(order.PerformanceId, order.Lines.Select(l => l.SeatId).ToList(), order.Number, ttl, CancellationToken.None))

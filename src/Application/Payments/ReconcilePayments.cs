@@ -67,6 +67,13 @@ public sealed partial class ReconcilePaymentsHandler(
                 // A confirmation or another run moved the order first; its outcome stands.
                 skipped++;
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One order's failure must not stop the others; it stays due and is tried on the next run.
+                LogFailed(logger, ex, order.Id);
+                db.ChangeTracker.Clear();
+                skipped++;
+            }
         }
 
         db.ChangeTracker.Clear();
@@ -131,6 +138,9 @@ public sealed partial class ReconcilePaymentsHandler(
         Deferred,
         Skipped,
     }
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Reconciling order {OrderId} failed; it stays due")]
+    private static partial void LogFailed(ILogger logger, Exception exception, Guid orderId);
 
     [LoggerMessage(EventId = 4200, Level = LogLevel.Information, Message = "Reconciling order {OrderId}: provider says {Outcome} ({Detail}); earlier unanswered checks {Checks}")]
     private static partial void LogLookup(ILogger logger, Guid orderId, string outcome, string detail, int checks);

@@ -149,15 +149,28 @@ internal sealed partial class TossPaymentGateway(
         }
     }
 
+    /// <summary>A 2xx whose body is not a Payment object tells us nothing: the outcome stays unknown.</summary>
     private static GatewayOutcome FromPayment(TossReply reply)
     {
-        var json = JsonNode.Parse(reply.Body)!;
+        try
+        {
+            return ReadPayment(reply);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            return GatewayOutcome.Unknown("MALFORMED_RESPONSE", "The provider's answer could not be read.");
+        }
+    }
+
+    private static GatewayOutcome ReadPayment(TossReply reply)
+    {
+        var json = JsonNode.Parse(reply.Body) ?? throw new FormatException("An empty payment.");
         var payment = new GatewayPayment(
-            json["paymentKey"]!.GetValue<string>(),
-            json["orderId"]!.GetValue<string>(),
-            json["status"]!.GetValue<string>(),
-            json["totalAmount"]!.GetValue<long>(),
-            json["balanceAmount"]?.GetValue<long>() ?? json["totalAmount"]!.GetValue<long>(),
+            Required(json, "paymentKey").GetValue<string>(),
+            Required(json, "orderId").GetValue<string>(),
+            Required(json, "status").GetValue<string>(),
+            Required(json, "totalAmount").GetValue<long>(),
+            json["balanceAmount"]?.GetValue<long>() ?? Required(json, "totalAmount").GetValue<long>(),
             json["method"]?.GetValue<string>(),
             json["approvedAt"] is JsonValue at && DateTimeOffset.TryParse(at.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var approved) ? approved : null);
         var kind = payment.Status switch
@@ -168,6 +181,9 @@ internal sealed partial class TossPaymentGateway(
         };
         return new GatewayOutcome(kind, payment, json["failure"]?["code"]?.GetValue<string>(), json["failure"]?["message"]?.GetValue<string>());
     }
+
+    private static JsonNode Required(JsonNode json, string name) =>
+        json[name] ?? throw new FormatException($"The payment has no {name}.");
 
     private static string? CodeOf(string body)
     {
