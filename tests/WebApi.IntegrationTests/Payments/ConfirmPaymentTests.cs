@@ -395,6 +395,36 @@ public sealed class ConfirmPaymentTests : IAsyncLifetime
         Assert.Equal(OrderStatus.Expired, (await _p.OrderAsync(orderId)).Status);
     }
 
+    [Fact]
+    public async Task The_expiry_job_completes_an_order_that_toss_approved_and_keeps_one_it_cannot_ask_about()
+    {
+        var fan = await _p.Api.FanAsync();
+        var (paidId, paidAmount) = await PaymentApi.HoldAsync(fan, 1151);
+        var (unknownId, unknownAmount) = await PaymentApi.HoldAsync(fan, 1152);
+        _p.Toss.Faults = r => r.Path.EndsWith("/confirm", StringComparison.Ordinal) ? Fault.Decline() : Fault.None;
+        Assert.Equal(HttpStatusCode.PaymentRequired, (await PaymentApi.ConfirmAsync(fan, _p.Checkout(paidId, paidAmount), paidId, paidAmount)).StatusCode);
+        Assert.Equal(HttpStatusCode.PaymentRequired, (await PaymentApi.ConfirmAsync(fan, _p.Checkout(unknownId, unknownAmount), unknownId, unknownAmount)).StatusCode);
+        _p.Toss.Faults = null;
+
+        // A second card's confirmation reached Toss, but its answer never reached us.
+        var lateKey = _p.Checkout(paidId, paidAmount);
+        await _p.Toss.Simulator.HandleAsync(new Ticketing.Infrastructure.Payments.TossSimulatorRequest(
+            "POST", "/v1/payments/confirm", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(FakeTossServer.SecretKey + ":")), "confirm:late", null,
+            $"{{\"paymentKey\":\"{lateKey}\",\"orderId\":\"{paidId}\",\"amount\":{paidAmount}}}"));
+        _p.Toss.Faults = r => r.Path.Contains(unknownId, StringComparison.Ordinal) ? new Fault(FaultKind.ResetBeforeProcessing) : Fault.None;
+        _p.Api.Clock.Advance(TimeSpan.FromMinutes(10));
+
+        var report = await _p.SendAsync(new ExpireDueOrders());
+
+        Assert.Equal(0, report.Expired);
+        Assert.Equal(OrderStatus.Paid, (await _p.OrderAsync(paidId)).Status);
+        Assert.Equal(1, await _p.QueryAsync(db => db.Tickets.CountAsync(t => t.OrderId == Guid.Parse(paidId))));
+        var waiting = await _p.OrderAsync(unknownId);
+        Assert.Equal(OrderStatus.PaymentPending, waiting.Status);
+        Assert.NotNull(waiting.PaymentCheckAt);
+        Assert.Equal(unknownId, (await HoldersAsync(1152))[1152]);
+    }
+
     private async Task<IReadOnlyDictionary<long, string>> HoldersAsync(params long[] seats)
     {
         await using var scope = _p.Api.Services.CreateAsyncScope();
