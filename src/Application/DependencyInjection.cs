@@ -39,6 +39,8 @@ public static class DependencyInjection
         services.AddMemoryCache();
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<ISeatLayoutCache, SeatLayoutCache>();
+        services.AddScoped<Payments.PaymentCompletion>();
+        services.AddOptions<Payments.PaymentPolicy>();
 
         // Order matters: logging wraps validation, so rejected requests are logged too.
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(LoggingBehavior<,>));

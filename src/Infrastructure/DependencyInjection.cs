@@ -1,13 +1,16 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Ticketing.Application.Abstractions;
 using Ticketing.Infrastructure.AccessPasses;
 using Ticketing.Infrastructure.Identity;
+using Ticketing.Infrastructure.Payments;
 using Ticketing.Infrastructure.Persistence;
 using Ticketing.Infrastructure.Scheduling;
 using Ticketing.Infrastructure.SeatLocks;
+using Ticketing.Infrastructure.Tickets;
 
 namespace Ticketing.Infrastructure;
 
@@ -15,7 +18,8 @@ public static class DependencyInjection
 {
     /// <summary>
     /// The adapters. With no configuration: SQLite in <c>data/ticketing.db</c> under the content root. With
-    /// <c>Database:Provider=SqlServer</c>: SQL Server at <c>ConnectionStrings:Ticketing</c>.
+    /// <c>Database:Provider=SqlServer</c>: SQL Server at <c>ConnectionStrings:Ticketing</c>. EF Core interceptors
+    /// registered as <see cref="IInterceptor"/> services join every context (none in production).
     /// </summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -32,14 +36,16 @@ public static class DependencyInjection
                 throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Ticketing is empty.");
             }
 
-            services.AddDbContext<SqlServerAppDbContext>(o => o.UseSqlServer(connectionString));
+            services.AddDbContext<SqlServerAppDbContext>((sp, o) => o.UseSqlServer(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqlServerAppDbContext>());
         }
         else
         {
             connectionString ??= $"Data Source={Path.Combine(environment.ContentRootPath, "data", "ticketing.db")}";
             var synchronous = configuration[$"{DatabaseOptions.SectionName}:SqliteSynchronous"] ?? "NORMAL";
-            services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas(synchronous)));
+            services.AddDbContext<SqliteAppDbContext>((sp, o) => o.UseSqlite(connectionString)
+                .AddInterceptors(new SqlitePragmas(synchronous))
+                .AddInterceptors(sp.GetServices<IInterceptor>()));
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
         }
 
@@ -52,6 +58,10 @@ public static class DependencyInjection
         services.AddScheduling(configuration, sqlServer, connectionString);
         services.AddSeatLocks(configuration);
         services.AddAccessPasses(configuration);
+        services.AddPayments(configuration);
+        services.AddOptions<TicketOptions>().Bind(configuration.GetSection(TicketOptions.SectionName))
+            .PostConfigure(o => o.KeyFile ??= Path.Combine(configuration["DataProtection:KeysPath"] ?? Path.Combine(environment.ContentRootPath, "data", "keys"), "ticket-signing.key"));
+        services.AddSingleton<ITicketSigner, HmacTicketSigner>();
         return services;
     }
 }

@@ -105,6 +105,8 @@ app.MapOrganizerEndpoints();
 app.MapCatalogEndpoints();
 app.MapOrderEndpoints();
 app.MapAdminEndpoints();
+app.MapPaymentEndpoints();
+app.MapTicketEndpoints();
 
 // No fallback endpoint: unknown routes get an empty 404 that UseStatusCodePages turns into ProblemDetails. A
 // catch-all endpoint would also win over routing's own 405 (wrong method) and 415 (wrong content type) answers.

@@ -1,9 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Ticketing.Application.Common;
 using Ticketing.Domain.Accounts;
 using Ticketing.Domain.Catalog;
 using Ticketing.Domain.Orders;
+using Ticketing.Domain.Payments;
+using Ticketing.Domain.Tickets;
 
 namespace Ticketing.Application.Abstractions;
 
@@ -23,6 +26,14 @@ public interface IAppDbContext
     DbSet<Order> Orders { get; }
 
     DbSet<OrderLine> OrderLines { get; }
+
+    DbSet<Payment> Payments { get; }
+
+    DbSet<Ticket> Tickets { get; }
+
+    DbSet<Refund> Refunds { get; }
+
+    DbSet<IdempotencyRecord> IdempotencyRecords { get; }
 
     DatabaseFacade Database { get; }
 

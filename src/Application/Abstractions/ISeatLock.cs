@@ -35,6 +35,15 @@ public interface ISeatLock
     /// </remarks>
     ValueTask<bool> MarkSoldAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Returns seats sold to <paramref name="holdId"/> to sale (a refunded order); returns how many were freed.
+    /// </summary>
+    /// <remarks>
+    /// Compare-and-delete on <c>sold:{holdId}</c>: held seats, and seats sold to other holds, are left alone;
+    /// calling it again is harmless. The caller has already made the database's tickets and lines not live.
+    /// </remarks>
+    ValueTask<int> ReleaseSoldAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, CancellationToken cancellationToken = default);
+
     /// <summary>Who holds each of the given seats now (seats nobody holds are absent).</summary>
     /// <remarks>The value is the hold id, or <c>sold:{holdId}</c> for a sold seat.</remarks>
     ValueTask<IReadOnlyDictionary<long, string>> GetHoldersAsync(long performanceId, IReadOnlyList<long> seatIds, CancellationToken cancellationToken = default);

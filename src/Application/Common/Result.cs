@@ -11,6 +11,9 @@ public enum ErrorKind
     Gone,
     TooManyRequests,
     Unavailable,
+
+    /// <summary>The payment provider refused the payment (HTTP 402).</summary>
+    PaymentRequired,
 }
 
 /// <summary>An expected failure: a stable <paramref name="Code"/>, a sentence for people, and optional details.</summary>

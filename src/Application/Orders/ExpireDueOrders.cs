@@ -1,7 +1,9 @@
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Ticketing.Application.Abstractions;
+using Ticketing.Application.Payments;
 using Ticketing.Domain.Orders;
 
 namespace Ticketing.Application.Orders;
@@ -21,7 +23,14 @@ public sealed record ExpiryReport(int Expired, int Skipped)
     public override string ToString() => $"expired {Expired}, skipped {Skipped}";
 }
 
-public sealed partial class ExpireDueOrdersHandler(IAppDbContext db, ISeatLock seatLock, TimeProvider clock, ILogger<ExpireDueOrdersHandler> logger)
+public sealed partial class ExpireDueOrdersHandler(
+    IAppDbContext db,
+    ISeatLock seatLock,
+    IPaymentGateway gateway,
+    PaymentCompletion completion,
+    IOptions<PaymentPolicy> policy,
+    TimeProvider clock,
+    ILogger<ExpireDueOrdersHandler> logger)
     : IRequestHandler<ExpireDueOrders, ExpiryReport>
 {
     public async Task<ExpiryReport> Handle(ExpireDueOrders request, CancellationToken cancellationToken)
@@ -39,6 +48,12 @@ public sealed partial class ExpireDueOrdersHandler(IAppDbContext db, ISeatLock s
             db.ChangeTracker.Clear();
             var order = await db.Orders.Include(o => o.Lines).SingleAsync(o => o.Id == id, cancellationToken);
             if (order.Status != OrderStatus.Pending)
+            {
+                skipped++;
+                continue;
+            }
+
+            if (order.PaymentKey is not null && await SettledByProviderAsync(order, now, cancellationToken))
             {
                 skipped++;
                 continue;
@@ -62,6 +77,36 @@ public sealed partial class ExpireDueOrdersHandler(IAppDbContext db, ISeatLock s
         }
 
         return new ExpiryReport(expired, skipped);
+    }
+
+    /// <summary>
+    /// A confirmation was attempted on this order: before its seats go, ask the provider whether it was paid after
+    /// all. Approved → the order completes; unknown → reconciliation takes over and the seats stay held; otherwise
+    /// false, and the order expires.
+    /// </summary>
+    private async Task<bool> SettledByProviderAsync(Order order, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var outcome = await gateway.GetByOrderIdAsync(order.Number, cancellationToken);
+        try
+        {
+            switch (outcome.Kind)
+            {
+                case GatewayOutcomeKind.Approved:
+                    await completion.CompleteAsync(order, outcome.Payment!, null, cancellationToken);
+                    return true;
+                case GatewayOutcomeKind.Unknown:
+                    order.AwaitPaymentCheck(now, now + policy.Value.NextCheckDelay(0));
+                    await db.SaveChangesAsync(cancellationToken);
+                    await completion.ExtendLockAsync(order, order.ExpiresAt + policy.Value.MaxUnknownHold);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return true;
+        }
     }
 
     [LoggerMessage(EventId = 3200, Level = LogLevel.Information, Message = "Order {OrderId} expired; {Count} seats released")]

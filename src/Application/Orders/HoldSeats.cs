@@ -208,7 +208,7 @@ public sealed partial class HoldSeatsHandler(
             .Where(o => o.FanId == fanId && o.PerformanceId == performanceId
                 && (o.Status == OrderStatus.Paid || o.Status == OrderStatus.PaymentPending || (o.Status == OrderStatus.Pending && o.ExpiresAt > now)))
             .SelectMany(o => o.Lines)
-            .CountAsync(cancellationToken);
+            .CountAsync(l => l.IsLive, cancellationToken);
 
     private static Error FanLimit(int max, int already) =>
         new Error(ErrorKind.Conflict, "seats.fan_limit", $"A fan may have at most {max} seats of this performance; you already have {already}.")

@@ -36,6 +36,34 @@ public sealed class Order
 
     public IReadOnlyList<OrderLine> Lines => _lines;
 
+    /// <summary>The paymentKey of the latest confirmation attempt; null while no payment was ever tried.</summary>
+    public string? PaymentKey { get; private set; }
+
+    /// <summary>
+    /// While set, the outcome of a payment at the provider is not known for sure, and the reconciliation job asks
+    /// the provider about this order at this instant. Null once the outcome is known.
+    /// </summary>
+    public DateTimeOffset? PaymentCheckAt { get; private set; }
+
+    /// <summary>How many times reconciliation asked the provider without learning the outcome (drives its backoff).</summary>
+    public int PaymentChecks { get; private set; }
+
+    public DateTimeOffset? PaidAt { get; private set; }
+
+    public const int MaxPaymentKeyLength = 200;
+
+    /// <summary>Snapshot at payment: when the performance starts.</summary>
+    public DateTimeOffset? PerformanceStartsAt { get; private set; }
+
+    /// <summary>Snapshot at payment: the fan may cancel until then.</summary>
+    public DateTimeOffset? CancellableUntil { get; private set; }
+
+    /// <summary>Snapshot at payment: the cancellation fee schedule (<see cref="RefundSchedule"/>).</summary>
+    public string? RefundFeeSchedule { get; private set; }
+
+    /// <summary>What was refunded so far, in won.</summary>
+    public long RefundedAmount { get; private set; }
+
     /// <summary>The order id as Toss and clients see it: 32 hex characters.</summary>
     public string Number => Id.ToString("N");
 
@@ -116,6 +144,182 @@ public sealed class Order
         }
 
         Close(OrderStatus.Expired, now);
+    }
+
+    /// <summary>
+    /// A confirmation is about to be sent to the payment provider. The order leaves <see cref="OrderStatus.Pending"/>
+    /// so that nothing else (another confirmation, the expiry job, a cancel) moves it while the outcome is open; and
+    /// it is marked for reconciliation at <paramref name="checkAt"/> in case this process never learns the answer.
+    /// </summary>
+    public void BeginPayment(string paymentKey, DateTimeOffset now, DateTimeOffset checkAt)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(paymentKey);
+        if (Status != OrderStatus.Pending)
+        {
+            throw new DomainException("order.not_payable", $"An order that is {Status} cannot be paid.");
+        }
+
+        if (now >= ExpiresAt)
+        {
+            throw new DomainException("order.expired", "The order's hold has expired.");
+        }
+
+        Status = OrderStatus.PaymentPending;
+        PaymentKey = paymentKey;
+        PaymentCheckAt = checkAt;
+        PaymentChecks = 0;
+        Touch(now);
+    }
+
+    /// <summary>The provider refused the payment for good: the order is payable again (another card) until its deadline.</summary>
+    public void PaymentDeclined(DateTimeOffset now)
+    {
+        if (Status != OrderStatus.PaymentPending)
+        {
+            throw new DomainException("order.not_paying", $"An order that is {Status} has no payment in progress.");
+        }
+
+        Status = OrderStatus.Pending;
+        PaymentCheckAt = null;
+        Touch(now);
+    }
+
+    /// <summary>The provider approved the payment: the order is paid and gets one ticket per seat.</summary>
+    public IReadOnlyList<Tickets.Ticket> MarkPaid(DateTimeOffset now, DateTimeOffset performanceStartsAt, RefundSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (Status is not (OrderStatus.PaymentPending or OrderStatus.Pending))
+        {
+            throw new DomainException("order.not_payable", $"An order that is {Status} cannot be paid.");
+        }
+
+        // A pending order past its deadline that the expiry job has not closed still has its live lines: the seats
+        // are still this order's, so a payment found approved for it completes it.
+        Status = OrderStatus.Paid;
+        PaidAt = now;
+        PerformanceStartsAt = performanceStartsAt;
+        CancellableUntil = performanceStartsAt - RefundSchedule.CancellationCutoff;
+        RefundFeeSchedule = schedule.ToString();
+        PaymentCheckAt = null;
+        Touch(now);
+        return _lines.Select(l => Tickets.Ticket.Issue(this, l, now)).ToList();
+    }
+
+    /// <summary>
+    /// A pending order at its deadline had a confirmation attempted and the provider cannot say now whether it was
+    /// paid: the seats stay held and reconciliation asks again at <paramref name="checkAt"/>.
+    /// </summary>
+    public void AwaitPaymentCheck(DateTimeOffset now, DateTimeOffset checkAt)
+    {
+        if (Status != OrderStatus.Pending || PaymentKey is null)
+        {
+            throw new DomainException("order.no_payment_attempt", "Only a pending order with a payment attempt can wait on its outcome.");
+        }
+
+        Status = OrderStatus.PaymentPending;
+        PaymentCheckAt = checkAt;
+        Touch(now);
+    }
+
+    /// <summary>The provider could not tell yet: ask again at <paramref name="nextCheckAt"/>.</summary>
+    public void DeferPaymentCheck(DateTimeOffset now, DateTimeOffset nextCheckAt)
+    {
+        if (PaymentCheckAt is null)
+        {
+            throw new DomainException("order.no_open_payment", "The order has no payment whose outcome is open.");
+        }
+
+        PaymentChecks++;
+        PaymentCheckAt = nextCheckAt;
+        Touch(now);
+    }
+
+    /// <summary>
+    /// The order will not be paid (the provider has no approved payment, or it could not be reached for longer than
+    /// the seats may be held): its seats return to sale. With <paramref name="keepChecking"/> reconciliation keeps
+    /// asking the provider, so that a payment approved after all is refunded.
+    /// </summary>
+    public void ReleaseUnpaid(DateTimeOffset now, bool keepChecking)
+    {
+        if (Status is not (OrderStatus.PaymentPending or OrderStatus.Pending))
+        {
+            throw new DomainException("order.not_releasable", $"An order that is {Status} cannot be released unpaid.");
+        }
+
+        if (!keepChecking)
+        {
+            PaymentCheckAt = null;
+        }
+
+        Close(OrderStatus.Expired, now);
+    }
+
+    /// <summary>
+    /// What cancelling <paramref name="seatIds"/> now would refund: their prices less the fee the snapshotted
+    /// schedule sets for this moment. Refused after the cancellation deadline or for seats not live in this order.
+    /// </summary>
+    public (long Gross, long Fee) QuoteRefund(IReadOnlyCollection<long> seatIds, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(seatIds);
+        if (Status != OrderStatus.Paid)
+        {
+            throw new DomainException("order.not_refundable", $"An order that is {Status} cannot be cancelled for a refund.");
+        }
+
+        if (now >= CancellableUntil)
+        {
+            throw new DomainException("order.cancellation_closed", $"Cancellations for this performance closed at {CancellableUntil:O}.");
+        }
+
+        var lines = _lines.Where(l => seatIds.Contains(l.SeatId)).ToList();
+        if (seatIds.Count == 0 || lines.Count != seatIds.Count || lines.Any(l => !l.IsLive))
+        {
+            throw new DomainException("order.seats_not_in_order", "Some seats are not live seats of this order.");
+        }
+
+        var gross = lines.Sum(l => l.Price);
+        return (gross, RefundSchedule.Fee(gross, RefundSchedule.Parse(RefundFeeSchedule!).FeePercentAt(PerformanceStartsAt!.Value, now)));
+    }
+
+    /// <summary>A refund of some seats starts: bumps the version so two cancellations racing on one order cannot both start.</summary>
+    public void RefundRequested(DateTimeOffset now)
+    {
+        if (Status != OrderStatus.Paid)
+        {
+            throw new DomainException("order.not_refundable", $"An order that is {Status} cannot be refunded.");
+        }
+
+        Touch(now);
+    }
+
+    /// <summary>The provider refunded <paramref name="amount"/> for these seats: they return to sale; with none left the order is refunded.</summary>
+    public void SeatsRefunded(IReadOnlyCollection<long> seatIds, long amount, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(seatIds);
+        if (Status != OrderStatus.Paid)
+        {
+            throw new DomainException("order.not_refundable", $"An order that is {Status} cannot be refunded.");
+        }
+
+        foreach (var line in _lines.Where(l => seatIds.Contains(l.SeatId)))
+        {
+            line.Release();
+        }
+
+        RefundedAmount += amount;
+        if (_lines.All(l => !l.IsLive))
+        {
+            Status = OrderStatus.Refunded;
+        }
+
+        Touch(now);
+    }
+
+    /// <summary>The open payment question of a closed order was settled (e.g. a late payment was refunded).</summary>
+    public void PaymentSettled(DateTimeOffset now)
+    {
+        PaymentCheckAt = null;
+        Touch(now);
     }
 
     private void Close(OrderStatus status, DateTimeOffset now)

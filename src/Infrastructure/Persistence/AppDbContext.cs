@@ -2,7 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using Ticketing.Application.Abstractions;
 using Ticketing.Domain.Accounts;
 using Ticketing.Domain.Catalog;
+using Ticketing.Application.Common;
 using Ticketing.Domain.Orders;
+using Ticketing.Domain.Payments;
+using Ticketing.Domain.Tickets;
 
 namespace Ticketing.Infrastructure.Persistence;
 
@@ -26,8 +29,19 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
 
+    public DbSet<Payment> Payments => Set<Payment>();
+
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+
+    public DbSet<Refund> Refunds => Set<Refund>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
     /// <summary>The filter of the unique index over live order lines, in this provider's SQL dialect.</summary>
     protected abstract string LiveLineFilter { get; }
+
+    /// <summary>The filter of the unique index over tickets that are not voided, in this provider's SQL dialect.</summary>
+    protected abstract string LiveTicketFilter { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -37,6 +51,11 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
             .IsUnique()
             .HasFilter(LiveLineFilter)
             .HasDatabaseName("UX_OrderLines_LiveSeat");
+        modelBuilder.Entity<Ticket>()
+            .HasIndex(t => new { t.PerformanceId, t.SeatId })
+            .IsUnique()
+            .HasFilter(LiveTicketFilter)
+            .HasDatabaseName("UX_Tickets_LiveSeat");
     }
 }
 
@@ -49,6 +68,8 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
     private static readonly SemaphoreSlim WriteGate = new(1, 1);
 
     protected override string LiveLineFilter => "\"IsLive\" = 1";
+
+    protected override string LiveTicketFilter => "\"Status\" <> 2";
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -74,4 +95,6 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
 public sealed class SqlServerAppDbContext(DbContextOptions<SqlServerAppDbContext> options) : AppDbContext(options)
 {
     protected override string LiveLineFilter => "[IsLive] = 1";
+
+    protected override string LiveTicketFilter => "[Status] <> 2";
 }

@@ -8,4 +8,8 @@ public static class ScheduledJobs
     public static JobKey ExpiryJob => ExpireOrdersJob.Key;
 
     public static TriggerKey ExpiryTrigger => ExpireOrdersJob.TriggerKey;
+
+    public static JobKey ReconciliationJob => ReconcilePaymentsJob.Key;
+
+    public static TriggerKey ReconciliationTrigger => ReconcilePaymentsJob.TriggerKey;
 }

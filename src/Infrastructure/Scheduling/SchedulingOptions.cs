@@ -14,6 +14,10 @@ public sealed class SchedulingOptions
     [Range(200, 60_000)]
     public int ExpiryIntervalMilliseconds { get; set; } = 1000;
 
+    /// <summary>How often the reconciliation job looks for payments whose outcome is due to be checked.</summary>
+    [Range(1000, 600_000)]
+    public int ReconcileIntervalMilliseconds { get; set; } = 10_000;
+
     /// <summary>The scheduler's name: the instances of one deployment share it (and, on SQL Server, its cluster).</summary>
     [Required]
     public string SchedulerName { get; set; } = "ticketing";

@@ -71,6 +71,14 @@ internal static class SchedulingServiceCollectionExtensions
                 .WithSimpleSchedule(s => s
                     .WithInterval(TimeSpan.FromMilliseconds(options.ExpiryIntervalMilliseconds))
                     .RepeatForever()));
+            q.AddJob<ReconcilePaymentsJob>(j => j.WithIdentity(ReconcilePaymentsJob.Key).StoreDurably().WithDescription("Settles payments whose outcome is unknown"));
+            q.AddTrigger(t => t
+                .ForJob(ReconcilePaymentsJob.Key)
+                .WithIdentity(ReconcilePaymentsJob.TriggerKey)
+                .StartNow()
+                .WithSimpleSchedule(s => s
+                    .WithInterval(TimeSpan.FromMilliseconds(options.ReconcileIntervalMilliseconds))
+                    .RepeatForever()));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

@@ -71,6 +71,17 @@ internal sealed class InProcessSeatLock(TimeProvider timeProvider) : ISeatLock
     public ValueTask<int> ReleaseAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, CancellationToken cancellationToken = default)
     {
         SeatLockArguments.Check(seatIds, holdId);
+        return ReleaseValueAsync(performanceId, seatIds, holdId, cancellationToken);
+    }
+
+    public ValueTask<int> ReleaseSoldAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, CancellationToken cancellationToken = default)
+    {
+        SeatLockArguments.Check(seatIds, holdId);
+        return ReleaseValueAsync(performanceId, seatIds, SeatLockArguments.SoldPrefix + holdId, cancellationToken);
+    }
+
+    private ValueTask<int> ReleaseValueAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, CancellationToken cancellationToken)
+    {
         cancellationToken.ThrowIfCancellationRequested();
         if (seatIds.Count == 0 || !_performances.TryGetValue(performanceId, out var performance))
         {

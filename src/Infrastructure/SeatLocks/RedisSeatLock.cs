@@ -128,6 +128,19 @@ internal sealed partial class RedisSeatLock : ISeatLock
         return (int)result;
     }
 
+    public async ValueTask<int> ReleaseSoldAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, CancellationToken cancellationToken = default)
+    {
+        SeatLockArguments.Check(seatIds, holdId);
+        if (seatIds.Count == 0)
+        {
+            return 0;
+        }
+
+        // The same compare-and-delete as a release, on the sold value.
+        var result = await EvaluateAsync(ReleaseScript, SeatKeys(performanceId, seatIds), [SeatLockArguments.SoldPrefix + holdId], "release sold", cancellationToken).ConfigureAwait(false);
+        return (int)result;
+    }
+
     public async ValueTask<bool> ExtendAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
         SeatLockArguments.Check(seatIds, holdId, ttl);

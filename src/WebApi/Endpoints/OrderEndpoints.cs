@@ -30,6 +30,11 @@ internal static class OrderEndpoints
         orders.MapGet("/orders/{orderId}", GetMyOrder).ProducesProblem(StatusCodes.Status404NotFound);
         orders.MapDelete("/orders/{orderId}", CancelMyOrder).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapGet("/me/orders", ListOrdersOfMe).ProducesValidationProblem();
+        orders.MapPost("/orders/{orderId}/cancellation", CancelMyPaidOrder)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -63,6 +68,16 @@ internal static class OrderEndpoints
             ? (await mediator.Send(new CancelOrder(context.User.UserId(), id), cancellationToken)).ToOk(context)
             : NotFound(context);
 
+    /// <summary>
+    /// Cancels seats of a paid order (all when <c>seatIds</c> is absent) before the performance's cancellation deadline;
+    /// refunds their prices less the fee of the order's schedule, voids their tickets and returns the seats to sale.
+    /// </summary>
+    public static async Task<Results<Ok<Ticketing.Application.Payments.RefundDto>, ProblemHttpResult>> CancelMyPaidOrder(
+        string orderId, CancellationRequest? body, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
+        OrderMapping.TryParseNumber(orderId, out var id)
+            ? (await mediator.Send(new Ticketing.Application.Payments.CancelPaidOrder(context.User.UserId(), id, body?.SeatIds), cancellationToken)).ToOk(context)
+            : NotFound(context);
+
     /// <summary>The caller's orders, newest first.</summary>
     public static async Task<Results<Ok<PagedResult<OrderDto>>, ProblemHttpResult>> ListOrdersOfMe(HttpContext context, IMediator mediator, CancellationToken cancellationToken, int page = 1, int pageSize = 20) =>
         (await mediator.Send(new ListMyOrders(context.User.UserId(), page, pageSize), cancellationToken)).ToOk(context);
@@ -72,3 +87,5 @@ internal static class OrderEndpoints
 }
 
 public sealed record HoldRequest(IReadOnlyList<long>? SeatIds);
+
+public sealed record CancellationRequest(IReadOnlyList<long>? SeatIds);

@@ -19,6 +19,7 @@ internal static class ProblemResults
         ErrorKind.Gone => StatusCodes.Status410Gone,
         ErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.PaymentRequired => StatusCodes.Status402PaymentRequired,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -53,6 +54,7 @@ internal static class ProblemResults
     {
         400 => "The request is not valid.",
         401 => "Authentication is required.",
+        402 => "The payment was declined.",
         403 => "You are not allowed to do this.",
         404 => "Not found.",
         405 => "Method not allowed.",

@@ -202,6 +202,24 @@ public abstract class SeatLockContract
     }
 
     [Fact]
+    public async Task Release_sold_returns_only_the_holds_sold_seats_to_sale()
+    {
+        var performance = NewPerformanceId();
+        var buyer = NewHoldId();
+        var other = NewHoldId();
+        await AcquireAsync(performance, [1, 2], buyer, LongTtl);
+        await AcquireAsync(performance, [3], other, LongTtl);
+        Assert.True(await SeatLock.MarkSoldAsync(performance, [1, 2], buyer));
+
+        Assert.Equal(0, await SeatLock.ReleaseSoldAsync(performance, [1, 2, 3], other));
+        Assert.Equal(1, await SeatLock.ReleaseSoldAsync(performance, [1], buyer));
+        Assert.Equal(0, await SeatLock.ReleaseSoldAsync(performance, [1], buyer));
+
+        await AssertHoldersAsync(performance, [1, 2, 3], new() { [2] = "sold:" + buyer, [3] = other });
+        Assert.True((await SeatLock.TryAcquireAsync(performance, [1], other, LongTtl)).Acquired);
+    }
+
+    [Fact]
     public async Task Mark_sold_is_refused_whole_when_any_seat_is_not_the_holds()
     {
         var performance = NewPerformanceId();

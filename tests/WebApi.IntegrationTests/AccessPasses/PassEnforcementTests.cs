@@ -85,6 +85,34 @@ public sealed class PassEnforcementTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, (await HoldAsync(first, pass, 5_011)).StatusCode);
     }
 
+    [Fact]
+    public async Task Paying_for_a_paced_performance_needs_the_fans_own_pass()
+    {
+        var pass = _issuer.Pass(Room, [Paced], _api.Clock.GetUtcNow());
+        var fan = await _api.FanAsync();
+        var order = await (await HoldAsync(fan, pass, 5_030)).Content.ReadFromJsonAsync<JsonElement>();
+        var orderId = order.GetProperty("id").GetString();
+        var checkout = await (await fan.PostAsJsonAsync("/api/payments/simulated/checkout", new { orderId })).Content.ReadFromJsonAsync<JsonElement>();
+        var confirm = new { paymentKey = checkout.GetProperty("paymentKey").GetString(), orderId, amount = order.GetProperty("totalAmount").GetInt64() };
+
+        await AssertProblemAsync(await fan.PostAsJsonAsync("/api/payments/confirm", confirm), HttpStatusCode.Unauthorized, "pass.required");
+        var someoneElses = _issuer.Pass(Room, [Paced], _api.Clock.GetUtcNow());
+        Assert.Equal(HttpStatusCode.Created, (await HoldAsync(await _api.FanAsync(), someoneElses, 5_031)).StatusCode);
+        await AssertProblemAsync(await ConfirmAsync(fan, confirm, someoneElses), HttpStatusCode.Forbidden, "pass.bound_to_another_account");
+
+        var paid = await ConfirmAsync(fan, confirm, pass);
+
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        Assert.Equal("paid", (await paid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
+    private static Task<HttpResponseMessage> ConfirmAsync(HttpClient fan, object body, string pass)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/confirm") { Content = JsonContent.Create(body) };
+        request.Headers.Add("X-Access-Pass", pass);
+        return fan.SendAsync(request);
+    }
+
     public static TheoryData<string, int, string> BadPasses() => new()
     {
         { "missing", 401, "pass.required" },

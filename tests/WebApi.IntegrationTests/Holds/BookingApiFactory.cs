@@ -20,6 +20,7 @@ public sealed class BookingApiFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsFolder;
+    private readonly List<Action<IServiceCollection>> _services = [];
 
     public BookingApiFactory(string? redisConnectionString = null, string? folder = null, ManualTimeProvider? clock = null, bool jobs = false, string? keyPrefix = null)
     {
@@ -51,6 +52,13 @@ public sealed class BookingApiFactory : WebApplicationFactory<Program>
     public BookingApiFactory With(string key, string? value)
     {
         _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Adds test services (e.g. an EF Core interceptor registered as <c>IInterceptor</c>).</summary>
+    public BookingApiFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
         return this;
     }
 
@@ -92,6 +100,10 @@ public sealed class BookingApiFactory : WebApplicationFactory<Program>
             services.AddSingleton<TimeProvider>(Clock);
             services.RemoveAll<IPasswordHasher>();
             services.AddSingleton<IPasswordHasher, FastPasswordHasher>();
+            foreach (var configure in _services)
+            {
+                configure(services);
+            }
         });
     }
 

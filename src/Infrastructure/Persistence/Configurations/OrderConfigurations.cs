@@ -14,6 +14,9 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.Property(o => o.Version).IsConcurrencyToken();
         b.HasIndex(o => new { o.FanId, o.PerformanceId });
         b.HasIndex(o => new { o.Status, o.ExpiresAt });
+        b.HasIndex(o => o.PaymentCheckAt);
+        b.Property(o => o.PaymentKey).HasMaxLength(Order.MaxPaymentKeyLength);
+        b.Property(o => o.RefundFeeSchedule).HasMaxLength(100);
         b.HasOne<Performance>().WithMany().HasForeignKey(o => o.PerformanceId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(o => o.Lines).UsePropertyAccessMode(PropertyAccessMode.Field);

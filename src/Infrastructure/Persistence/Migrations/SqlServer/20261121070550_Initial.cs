@@ -10,6 +10,19 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "AccessPassBinding",
+                columns: table => new
+                {
+                    Jti = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    AccountId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AccessPassBinding", x => x.Jti);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Events",
                 columns: table => new
                 {
@@ -28,6 +41,25 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Events", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IdempotencyRecords",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    UserId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Scope = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: false),
+                    RequestFingerprint = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Response = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IdempotencyRecords", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -87,7 +119,15 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    Version = table.Column<int>(type: "int", nullable: false)
+                    Version = table.Column<int>(type: "int", nullable: false),
+                    PaymentKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    PaymentCheckAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PaymentChecks = table.Column<int>(type: "int", nullable: false),
+                    PaidAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PerformanceStartsAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    CancellableUntil = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    RefundFeeSchedule = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    RefundedAmount = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -150,6 +190,85 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "Payments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    OrderId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    PaymentKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Amount = table.Column<long>(type: "bigint", nullable: false),
+                    BalanceAmount = table.Column<long>(type: "bigint", nullable: false),
+                    Method = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: true),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    ApprovedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CancelledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    CancelReason = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Payments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Payments_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Refunds",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    OrderId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    SeatIds = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
+                    GrossAmount = table.Column<long>(type: "bigint", nullable: false),
+                    FeeAmount = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Refunds", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Refunds_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Tickets",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    OrderId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    FanId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    PerformanceId = table.Column<long>(type: "bigint", nullable: false),
+                    SeatId = table.Column<long>(type: "bigint", nullable: false),
+                    Label = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    GradeCode = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Price = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    IssuedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CheckedInAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    CheckedInBy = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    VoidedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Tickets", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Tickets_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OrderLines",
                 columns: table => new
                 {
@@ -181,6 +300,11 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AccessPassBinding_ExpiresAt",
+                table: "AccessPassBinding",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Events_OrganizerId",
                 table: "Events",
                 column: "OrganizerId");
@@ -189,6 +313,12 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 name: "IX_Events_Status_Category",
                 table: "Events",
                 columns: new[] { "Status", "Category" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IdempotencyRecords_UserId_Scope_Key",
+                table: "IdempotencyRecords",
+                columns: new[] { "UserId", "Scope", "Key" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_OrderLines_OrderId",
@@ -213,6 +343,11 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 columns: new[] { "FanId", "PerformanceId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Orders_PaymentCheckAt",
+                table: "Orders",
+                column: "PaymentCheckAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Orders_PerformanceId",
                 table: "Orders",
                 column: "PerformanceId");
@@ -221,6 +356,18 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 name: "IX_Orders_Status_ExpiresAt",
                 table: "Orders",
                 columns: new[] { "Status", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_OrderId",
+                table: "Payments",
+                column: "OrderId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_PaymentKey",
+                table: "Payments",
+                column: "PaymentKey",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Performances_EventId_StartsAt",
@@ -234,10 +381,32 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Refunds_OrderId",
+                table: "Refunds",
+                column: "OrderId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Seats_PerformanceId_Label",
                 table: "Seats",
                 columns: new[] { "PerformanceId", "Label" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tickets_FanId",
+                table: "Tickets",
+                column: "FanId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tickets_OrderId",
+                table: "Tickets",
+                column: "OrderId");
+
+            migrationBuilder.CreateIndex(
+                name: "UX_Tickets_LiveSeat",
+                table: "Tickets",
+                columns: new[] { "PerformanceId", "SeatId" },
+                unique: true,
+                filter: "[Status] <> 2");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Users_NormalizedEmail",
@@ -249,19 +418,34 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "AccessPassBinding");
+
+            migrationBuilder.DropTable(
+                name: "IdempotencyRecords");
+
+            migrationBuilder.DropTable(
                 name: "OrderLines");
+
+            migrationBuilder.DropTable(
+                name: "Payments");
 
             migrationBuilder.DropTable(
                 name: "PriceGrades");
 
             migrationBuilder.DropTable(
+                name: "Refunds");
+
+            migrationBuilder.DropTable(
+                name: "Tickets");
+
+            migrationBuilder.DropTable(
                 name: "Users");
 
             migrationBuilder.DropTable(
-                name: "Orders");
+                name: "Seats");
 
             migrationBuilder.DropTable(
-                name: "Seats");
+                name: "Orders");
 
             migrationBuilder.DropTable(
                 name: "Performances");

@@ -1,0 +1,243 @@
+using FluentValidation;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ticketing.Application.Abstractions;
+using Ticketing.Application.Common;
+using Ticketing.Application.Orders;
+using Ticketing.Domain.Orders;
+
+namespace Ticketing.Application.Payments;
+
+/// <summary>
+/// A fan confirms the payment the widget authorized. <paramref name="IdempotencyKey"/> is the client's optional
+/// <c>Idempotency-Key</c> header: a repeat with the same key gets the first answer.
+/// </summary>
+/// <param name="AccessPass">The waiting room's pass, required to start a payment on a paced performance.</param>
+public sealed record ConfirmPayment(Guid FanId, string? PaymentKey, string? OrderId, long? Amount, string? IdempotencyKey = null, string? AccessPass = null)
+    : IRequest<Result<PaymentResultDto>>;
+
+public sealed class ConfirmPaymentValidator : AbstractValidator<ConfirmPayment>
+{
+    public ConfirmPaymentValidator()
+    {
+        RuleFor(x => x.PaymentKey).NotEmpty().MaximumLength(Order.MaxPaymentKeyLength);
+        RuleFor(x => x.OrderId).NotEmpty().Matches("^[A-Za-z0-9_-]{6,64}$").WithMessage("The orderId is 6 to 64 letters, digits, '-' or '_'.");
+        RuleFor(x => x.Amount).NotNull().GreaterThan(0);
+        RuleFor(x => x.IdempotencyKey).MaximumLength(IdempotencyRecord.MaxKeyLength)
+            .Must(k => k is null || k.Trim().Length > 0).WithMessage("The Idempotency-Key header is empty.");
+    }
+}
+
+public sealed partial class ConfirmPaymentHandler(
+    IAppDbContext db,
+    IPaymentGateway gateway,
+    PaymentCompletion completion,
+    IAccessPassGate passes,
+    IUniqueViolationDetector uniqueViolations,
+    TimeProvider clock,
+    IOptions<PaymentPolicy> policy,
+    ILogger<ConfirmPaymentHandler> logger) : IRequestHandler<ConfirmPayment, Result<PaymentResultDto>>
+{
+    public const string IdempotencyScope = "payments.confirm";
+
+    /// <summary>Provider codes that mean our configuration is wrong, not the fan's card.</summary>
+    private static readonly HashSet<string> ConfigurationCodes =
+        ["UNAUTHORIZED_KEY", "INVALID_API_KEY", "INCORRECT_BASIC_AUTH_FORMAT", "FORBIDDEN_REQUEST", "INVALID_REQUEST", "INVALID_IDEMPOTENCY_KEY"];
+
+    public async Task<Result<PaymentResultDto>> Handle(ConfirmPayment request, CancellationToken cancellationToken)
+    {
+        var paymentKey = request.PaymentKey!;
+        if (!OrderMapping.TryParseNumber(request.OrderId, out var orderId))
+        {
+            return OrderErrors.NotFound;
+        }
+
+        var order = await db.Orders.Include(o => o.Lines)
+            .SingleOrDefaultAsync(o => o.Id == orderId && o.FanId == request.FanId, cancellationToken);
+        if (order is null)
+        {
+            return OrderErrors.NotFound;
+        }
+
+        IdempotencyRecord? record = null;
+        if (request.IdempotencyKey is { } key)
+        {
+            var claimed = await ClaimKeyAsync(request, key.Trim(), cancellationToken);
+            if (!claimed.IsSuccess)
+            {
+                return claimed.Error!;
+            }
+
+            if (claimed.Value.Replay is { } replay)
+            {
+                return replay;
+            }
+
+            record = claimed.Value.Record;
+        }
+
+        var result = await ConfirmAsync(order, paymentKey, request.Amount!.Value, request.AccessPass, record, cancellationToken);
+        if (record is not null && record.CompletedAt is null)
+        {
+            // Outcomes that did not commit the record with their own transaction (refusals before calling Toss).
+            await CompleteRecordAsync(record, result, cancellationToken);
+        }
+
+        return result;
+    }
+
+    private async Task<Result<PaymentResultDto>> ConfirmAsync(Order order, string paymentKey, long amount, string? accessPass, IdempotencyRecord? record, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+
+        // The same paymentKey again: answer what we know without asking the provider a second time.
+        if (order.PaymentKey == paymentKey)
+        {
+            if (order.Status == OrderStatus.Paid)
+            {
+                var payment = await db.Payments.AsNoTracking().SingleAsync(p => p.OrderId == order.Id, cancellationToken);
+                var tickets = await db.Tickets.AsNoTracking().Where(t => t.OrderId == order.Id).ToListAsync(cancellationToken);
+                return PaymentMapping.Paid(order, payment, tickets);
+            }
+
+            if (order.Status == OrderStatus.PaymentPending)
+            {
+                return PaymentMapping.Pending(order);
+            }
+        }
+
+        switch (order.Status)
+        {
+            case OrderStatus.Paid:
+                return Error.Conflict("payment.already_paid", "This order is already paid with another payment.");
+            case OrderStatus.PaymentPending:
+                return Error.Conflict("payment.in_progress", "Another payment for this order is being processed; read the order again shortly.");
+        }
+
+        // A paced sale takes a new payment only from the fan the waiting room let in (replays above need no pass).
+        var pacing = await db.Performances.AsNoTracking().Where(p => p.Id == order.PerformanceId)
+            .Select(p => new { p.RequiresQueuePass, p.WaitingRoomId }).SingleAsync(cancellationToken);
+        if (pacing.RequiresQueuePass)
+        {
+            var check = await passes.CheckAsync(accessPass, order.PerformanceId, pacing.WaitingRoomId, order.FanId, cancellationToken);
+            if (check != AccessPassCheck.Accepted)
+            {
+                return AccessPassErrors.For(check, pacing.WaitingRoomId);
+            }
+        }
+
+        if (amount != order.TotalAmount)
+        {
+            return Error.Validation("payment.amount_mismatch", "The amount does not match the order total.", new Dictionary<string, string[]>
+            {
+                ["amount"] = [$"The order total is {order.TotalAmount}."],
+            });
+        }
+
+        if (order.Status != OrderStatus.Pending || now >= order.ExpiresAt)
+        {
+            return Error.Conflict("order.not_payable", $"The order is {order.ToDto(now).Status}; only a pending hold can be paid.");
+        }
+
+        order.BeginPayment(paymentKey, now, now + policy.Value.CheckAfter);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Error.Conflict("order.changed", "The order changed while the payment started; read it again.");
+        }
+
+        await completion.ExtendLockAsync(order, order.ExpiresAt > order.PaymentCheckAt!.Value ? order.ExpiresAt : order.PaymentCheckAt.Value);
+
+        // From here on the fan leaving must not abandon a payment half-way: the provider call runs to its end.
+        var outcome = await gateway.ConfirmAsync(paymentKey, order.Number, order.TotalAmount, CancellationToken.None);
+        LogOutcome(logger, order.Id, outcome.Kind.ToString(), outcome.Code ?? "-");
+        switch (outcome.Kind)
+        {
+            case GatewayOutcomeKind.Approved:
+                return await completion.CompleteAsync(order, outcome.Payment!, record, CancellationToken.None);
+
+            case GatewayOutcomeKind.Unknown:
+            {
+                // Seats stay held past the normal deadline while reconciliation finds out.
+                await completion.ExtendLockAsync(order, order.ExpiresAt + policy.Value.MaxUnknownHold);
+                var pending = PaymentMapping.Pending(order);
+                if (record is not null)
+                {
+                    record.Complete(StoredOutcome.Of(pending), clock.GetUtcNow());
+                    await db.SaveChangesAsync(CancellationToken.None);
+                }
+
+                return pending;
+            }
+
+            default:
+            {
+                // A final answer without a payment: the order is payable again (another card) until its deadline.
+                order.PaymentDeclined(clock.GetUtcNow());
+                var code = outcome.Code ?? outcome.Payment?.Status ?? "DECLINED";
+                var error = ConfigurationCodes.Contains(code)
+                    ? Error.Unavailable("payment.provider_unavailable", "Payments are not available right now. Nothing was charged.", TimeSpan.FromSeconds(30))
+                        with { Data = new Dictionary<string, object?> { ["tossCode"] = code } }
+                    : new Error(ErrorKind.PaymentRequired, "payment.declined", outcome.Message ?? "The payment was declined. Nothing was charged; you may try another card.")
+                    {
+                        Data = new Dictionary<string, object?> { ["tossCode"] = code, ["orderId"] = order.Number },
+                    };
+                record?.Complete(StoredOutcome.Of(error), clock.GetUtcNow());
+                await db.SaveChangesAsync(CancellationToken.None);
+                return error;
+            }
+        }
+    }
+
+    private async Task<Result<(IdempotencyRecord? Record, Result<PaymentResultDto>? Replay)>> ClaimKeyAsync(ConfirmPayment request, string key, CancellationToken cancellationToken)
+    {
+        var fingerprint = $"{request.OrderId}|{request.PaymentKey}|{request.Amount}";
+        var now = clock.GetUtcNow();
+        var record = IdempotencyRecord.Start(request.FanId, IdempotencyScope, key, fingerprint, now);
+        db.IdempotencyRecords.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return (record, null);
+        }
+        catch (DbUpdateException ex) when (uniqueViolations.IsUniqueViolation(ex))
+        {
+            db.IdempotencyRecords.Remove(record);
+            db.ChangeTracker.Entries<IdempotencyRecord>().ToList().ForEach(e => e.State = EntityState.Detached);
+        }
+
+        var existing = await db.IdempotencyRecords
+            .SingleAsync(r => r.UserId == request.FanId && r.Scope == IdempotencyScope && r.Key == key, cancellationToken);
+        if (existing.RequestFingerprint != fingerprint)
+        {
+            return Error.Conflict("idempotency.key_reused", "This Idempotency-Key was used for a different request.");
+        }
+
+        if (existing.Response is { } response)
+        {
+            return (null, StoredOutcome.Replay(response));
+        }
+
+        // A first request still running answers 409; one abandoned long ago (its process died) is taken over.
+        return now - existing.CreatedAt < policy.Value.CheckAfter
+            ? Error.Conflict("idempotency.in_progress", "A request with this Idempotency-Key is still being processed; retry shortly.")
+            : (existing, null);
+    }
+
+    private async Task CompleteRecordAsync(IdempotencyRecord record, Result<PaymentResultDto> result, CancellationToken cancellationToken)
+    {
+        var tracked = db.ChangeTracker.Entries<IdempotencyRecord>().Any(e => e.Entity == record)
+            ? record
+            : await db.IdempotencyRecords.SingleAsync(r => r.Id == record.Id, cancellationToken);
+        tracked.Complete(result.IsSuccess ? StoredOutcome.Of(result.Value) : StoredOutcome.Of(result.Error!), clock.GetUtcNow());
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Order {OrderId}: confirmation answered {Outcome} ({Code})")]
+    private static partial void LogOutcome(ILogger logger, Guid orderId, string outcome, string code);
+}

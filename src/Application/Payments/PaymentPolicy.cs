@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Ticketing.Application.Payments;
+
+/// <summary>Timings of the payment flow (<c>Payments</c> section).</summary>
+public sealed class PaymentPolicy
+{
+    public const string SectionName = "Payments";
+
+    /// <summary>
+    /// How long after a confirmation starts reconciliation may first ask the provider about it. Longer than the
+    /// client's whole retry budget, so reconciliation never races a confirmation still in flight.
+    /// </summary>
+    [Range(5, 3600)]
+    public int CheckAfterSeconds { get; set; } = 120;
+
+    /// <summary>How long past its normal deadline an order whose payment outcome is unknown keeps its seats.</summary>
+    [Range(60, 24 * 3600)]
+    public int MaxUnknownHoldSeconds { get; set; } = 1800;
+
+    /// <summary>Reconciliation backoff: the first wait, doubled per unanswered look-up up to the maximum.</summary>
+    [Range(1, 3600)]
+    public int CheckBackoffSeconds { get; set; } = 30;
+
+    [Range(1, 24 * 3600)]
+    public int CheckBackoffMaxSeconds { get; set; } = 600;
+
+    public TimeSpan CheckAfter => TimeSpan.FromSeconds(CheckAfterSeconds);
+
+    public TimeSpan MaxUnknownHold => TimeSpan.FromSeconds(MaxUnknownHoldSeconds);
+
+    public TimeSpan NextCheckDelay(int checksSoFar) =>
+        TimeSpan.FromSeconds(Math.Min(CheckBackoffMaxSeconds, CheckBackoffSeconds * Math.Pow(2, Math.Min(checksSoFar, 20))));
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Ticketing.Application.Abstractions;
+using Ticketing.Application.Payments;
+
+namespace Ticketing.Infrastructure.Payments;
+
+internal static class PaymentServiceCollectionExtensions
+{
+    /// <summary>
+    /// The payment provider: the Toss HTTP client (typed <see cref="HttpClient"/> in a Polly pipeline) pointed at
+    /// <c>Payments:Toss:BaseUrl</c> when <c>Payments:Provider</c> is <c>Toss</c>; by default the same client with an
+    /// in-process transport to <see cref="TossSimulator"/>, which also stands in for the payment widget.
+    /// </summary>
+    public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(PaymentOptions.SectionName);
+        services.AddOptions<PaymentOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PaymentOptions>, PaymentOptionsValidator>();
+        services.AddOptions<PaymentPolicy>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<TossResilience>();
+
+        var options = section.Get<PaymentOptions>() ?? new PaymentOptions();
+        var simulated = options.Provider == PaymentProvider.Simulated;
+        var client = services.AddHttpClient<IPaymentGateway, TossPaymentGateway>(http =>
+        {
+            http.BaseAddress = new Uri(simulated ? "https://simulated.tosspayments.invalid/" : options.Toss.BaseUrl.TrimEnd('/') + "/");
+            http.Timeout = Timeout.InfiniteTimeSpan; // the pipeline's per-try timeout governs
+        });
+        if (simulated)
+        {
+            services.AddSingleton(sp => new TossSimulator(sp.GetRequiredService<TimeProvider>(), PaymentOptions.SimulatedSecretKey));
+            services.AddSingleton<ISimulatedCheckout>(sp => sp.GetRequiredService<TossSimulator>());
+            client.ConfigurePrimaryHttpMessageHandler(sp => new SimulatedTossHandler(sp.GetRequiredService<TossSimulator>()));
+        }
+
+        return services;
+    }
+}

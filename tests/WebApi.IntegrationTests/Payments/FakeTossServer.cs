@@ -1,0 +1,138 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Ticketing.Infrastructure.Payments;
+
+namespace Ticketing.WebApi.IntegrationTests.Payments;
+
+/// <summary>What the fake does to one request instead of (or around) answering it normally.</summary>
+public enum FaultKind
+{
+    None,
+
+    /// <summary>Holds the request in flight for <see cref="Fault.Delay"/>, then processes it (its key is taken meanwhile).</summary>
+    Delay,
+
+    /// <summary>Answers 500 <c>FAILED_INTERNAL_SYSTEM_PROCESSING</c> without processing.</summary>
+    ServerError,
+
+    /// <summary>Answers 409 <c>IDEMPOTENT_REQUEST_PROCESSING</c> without processing.</summary>
+    InFlight,
+
+    /// <summary>Aborts the connection before processing: from the client, Toss is unreachable.</summary>
+    ResetBeforeProcessing,
+
+    /// <summary>Processes (records the payment, the idempotent answer) and then aborts the connection.</summary>
+    ResetAfterProcessing,
+}
+
+/// <summary>A fault; <see cref="TestCode"/> acts as a <c>TossPayments-Test-Code</c> header (a decline).</summary>
+public sealed record Fault(FaultKind Kind, TimeSpan Delay = default, string? TestCode = null)
+{
+    public static readonly Fault None = new(FaultKind.None);
+
+    public static Fault Decline(string code = "REJECT_CARD_PAYMENT") => new(FaultKind.None, TestCode: code);
+}
+
+/// <summary>One request as the fault policy sees it.</summary>
+public sealed record FakeTossRequest(string Method, string Path);
+
+/// <summary>
+/// The fake Toss Payments server of the tests: a real Kestrel server on 127.0.0.1 (port 0) answering as TOSS.md says,
+/// through <see cref="TossSimulator"/> (auth, 10-minute window, status flow, idempotency with 409 while in flight,
+/// the <c>TossPayments-Test-Code</c> header), plus fault injection chosen per request by <see cref="Faults"/>.
+/// </summary>
+public sealed class FakeTossServer : IAsyncDisposable
+{
+    public const string SecretKey = "test_sk_fake_toss_server";
+
+    private readonly WebApplication _app;
+    private int _requests;
+
+    private FakeTossServer(WebApplication app, TossSimulator simulator, string baseUrl)
+    {
+        _app = app;
+        Simulator = simulator;
+        BaseUrl = baseUrl;
+    }
+
+    public TossSimulator Simulator { get; }
+
+    public string BaseUrl { get; }
+
+    /// <summary>Decides the fault for each request; null = no faults.</summary>
+    public Func<FakeTossRequest, Fault>? Faults { get; set; }
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public static async Task<FakeTossServer> StartAsync(TimeProvider clock)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var simulator = new TossSimulator(clock, SecretKey);
+        FakeTossServer? server = null;
+        app.Run(context => server!.HandleAsync(context));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server = new FakeTossServer(app, simulator, address);
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _requests);
+        var request = context.Request;
+        var fault = Faults?.Invoke(new FakeTossRequest(request.Method, request.Path.Value ?? "/")) ?? Fault.None;
+        using var reader = new StreamReader(request.Body);
+        var body = await reader.ReadToEndAsync();
+        switch (fault.Kind)
+        {
+            case FaultKind.ResetBeforeProcessing:
+                context.Abort();
+                return;
+            case FaultKind.ServerError:
+                await WriteAsync(context, new TossSimulatorResponse(500, "{\"code\":\"FAILED_INTERNAL_SYSTEM_PROCESSING\",\"message\":\"Injected fault.\"}"));
+                return;
+            case FaultKind.InFlight:
+                await WriteAsync(context, new TossSimulatorResponse(409, "{\"code\":\"IDEMPOTENT_REQUEST_PROCESSING\",\"message\":\"Injected fault.\"}"));
+                return;
+        }
+
+        string? Header(string name) => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null;
+        var answer = await Simulator.HandleAsync(
+            new TossSimulatorRequest(request.Method, request.Path.Value ?? "/", Header("Authorization"), Header("Idempotency-Key"), fault.TestCode ?? Header("TossPayments-Test-Code"), body),
+            fault.Kind == FaultKind.Delay ? () => Task.Delay(fault.Delay) : null);
+        if (fault.Kind == FaultKind.ResetAfterProcessing)
+        {
+            context.Abort();
+            return;
+        }
+
+        await WriteAsync(context, answer);
+    }
+
+    private static async Task WriteAsync(HttpContext context, TossSimulatorResponse answer)
+    {
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        context.Response.StatusCode = answer.Status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(answer.Body, CancellationToken.None);
+    }
+}
