@@ -29,6 +29,12 @@ public sealed class PaymentPolicy
 
     public TimeSpan MaxUnknownHold => TimeSpan.FromSeconds(MaxUnknownHoldSeconds);
 
+    /// <summary>
+    /// Toss lets a merchant confirm for 10 minutes after the buyer authenticates; we add a minute for clocks and
+    /// requests in flight. Until then "no such payment" or "in progress" may still turn into DONE.
+    /// </summary>
+    public static TimeSpan ConfirmWindow { get; } = TimeSpan.FromMinutes(11);
+
     public TimeSpan NextCheckDelay(int checksSoFar) =>
         TimeSpan.FromSeconds(Math.Min(CheckBackoffMaxSeconds, CheckBackoffSeconds * Math.Pow(2, Math.Min(checksSoFar, 20))));
 }

@@ -94,6 +94,8 @@ public sealed partial class ReconcilePaymentsHandler(
                 return await completion.RefundLateAsync(order, outcome.Payment!, cancellationToken) ? Settlement.Refunded : await DeferAsync(order, cancellationToken);
 
             case GatewayOutcomeKind.Unknown:
+            case GatewayOutcomeKind.NotFound or GatewayOutcomeKind.NotPaid when MayStillComplete(order, outcome):
+                // A confirmation may still be on its way or in progress at the provider: not an answer yet.
                 if (holdsSeats && clock.GetUtcNow() >= order.ExpiresAt + policy.Value.MaxUnknownHold)
                 {
                     // The seats have waited long enough; keep asking, and refund should the payment turn out approved.
@@ -113,6 +115,21 @@ public sealed partial class ReconcilePaymentsHandler(
                 await db.SaveChangesAsync(cancellationToken);
                 return Settlement.Skipped;
         }
+    }
+
+    /// <summary>
+    /// "No such payment" and "not approved yet" are final only once the provider's confirmation window since our
+    /// last confirmation has passed, or when the payment ended (aborted, expired): a confirmation the provider is
+    /// still processing (a slow request, one our timeout gave up on) can still end DONE.
+    /// </summary>
+    private bool MayStillComplete(Order order, GatewayOutcome outcome)
+    {
+        if (outcome.Payment?.Status is "ABORTED" or "EXPIRED" or "CANCELED" or "PARTIAL_CANCELED")
+        {
+            return false;
+        }
+
+        return order.PaymentStartedAt is { } started && clock.GetUtcNow() < started + PaymentPolicy.ConfirmWindow;
     }
 
     private async Task<Settlement> DeferAsync(Order order, CancellationToken cancellationToken)

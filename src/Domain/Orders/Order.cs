@@ -45,6 +45,9 @@ public sealed class Order
     /// </summary>
     public DateTimeOffset? PaymentCheckAt { get; private set; }
 
+    /// <summary>When the last confirmation was sent to the payment provider.</summary>
+    public DateTimeOffset? PaymentStartedAt { get; private set; }
+
     /// <summary>How many times reconciliation asked the provider without learning the outcome (drives its backoff).</summary>
     public int PaymentChecks { get; private set; }
 
@@ -166,6 +169,7 @@ public sealed class Order
 
         Status = OrderStatus.PaymentPending;
         PaymentKey = paymentKey;
+        PaymentStartedAt = now;
         PaymentCheckAt = checkAt;
         PaymentChecks = 0;
         Touch(now);

@@ -53,6 +53,7 @@ public sealed class FakeTossServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private int _requests;
+    private int _inFlight;
 
     private FakeTossServer(WebApplication app, TossSimulator simulator, string baseUrl)
     {
@@ -69,6 +70,19 @@ public sealed class FakeTossServer : IAsyncDisposable
     public Func<FakeTossRequest, Fault>? Faults { get; set; }
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>
+    /// Completes once no request is being processed, e.g. a delayed confirmation whose client already gave up;
+    /// fails after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task WhenIdleAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (Volatile.Read(ref _inFlight) > 0)
+        {
+            await Task.Delay(10, deadline.Token);
+        }
+    }
 
     public static async Task<FakeTossServer> StartAsync(TimeProvider clock)
     {
@@ -92,6 +106,19 @@ public sealed class FakeTossServer : IAsyncDisposable
     }
 
     private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await ProcessAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task ProcessAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requests);
         var request = context.Request;

@@ -320,6 +320,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<DateTimeOffset?>("PaymentStartedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<long>("PerformanceId")
                         .HasColumnType("bigint");
 

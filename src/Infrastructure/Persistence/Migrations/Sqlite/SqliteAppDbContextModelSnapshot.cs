@@ -305,6 +305,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("PaymentStartedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("PerformanceId")
                         .HasColumnType("INTEGER");
 

@@ -122,6 +122,7 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     Version = table.Column<int>(type: "int", nullable: false),
                     PaymentKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     PaymentCheckAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PaymentStartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     PaymentChecks = table.Column<int>(type: "int", nullable: false),
                     PaidAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     PerformanceStartsAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),

@@ -122,6 +122,7 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     Version = table.Column<int>(type: "INTEGER", nullable: false),
                     PaymentKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     PaymentCheckAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PaymentStartedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     PaymentChecks = table.Column<int>(type: "INTEGER", nullable: false),
                     PaidAt = table.Column<long>(type: "INTEGER", nullable: true),
                     PerformanceStartsAt = table.Column<long>(type: "INTEGER", nullable: true),
