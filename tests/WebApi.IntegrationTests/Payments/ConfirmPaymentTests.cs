@@ -135,6 +135,35 @@ public sealed class ConfirmPaymentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failing_toss_opens_the_circuit_and_later_confirmations_do_not_reach_it()
+    {
+        _p.Toss.Faults = _ => new Fault(FaultKind.ServerError);
+        var fans = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => _p.Api.FanAsync()));
+        var orders = new List<(HttpClient Fan, string OrderId, long Amount)>();
+        for (var i = 0; i < fans.Length; i++)
+        {
+            var (orderId, amount) = await PaymentApi.HoldAsync(fans[i], 1_201 + i);
+            orders.Add((fans[i], orderId, amount));
+        }
+
+        // Each confirmation tries 1 + 3 times and looks the payment up: the first few fill the breaker's window.
+        foreach (var (fan, orderId, amount) in orders.Take(8))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await PaymentApi.ConfirmAsync(fan, _p.Checkout(orderId, amount), orderId, amount)).StatusCode);
+        }
+
+        var requestsWhenOpen = _p.Toss.Requests;
+        foreach (var (fan, orderId, amount) in orders.Skip(8))
+        {
+            // Outcome unknown to the fan (nothing was sent), the order waits for reconciliation.
+            Assert.Equal(HttpStatusCode.Accepted, (await PaymentApi.ConfirmAsync(fan, _p.Checkout(orderId, amount), orderId, amount)).StatusCode);
+        }
+
+        Assert.Equal(requestsWhenOpen, _p.Toss.Requests);
+        Assert.Equal(0, _p.Toss.Simulator.Charges);
+    }
+
+    [Fact]
     public async Task Case4_unreachable_toss_keeps_the_seats_past_expiry_until_reconciliation_knows()
     {
         var fan = await _p.Api.FanAsync();
