@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Ticketing.Benchmarks.PassVerificationBenchmarks).Assembly).Run(args);
