@@ -49,18 +49,22 @@ internal static partial class SeatRelease
     /// Frees a closed order's seat locks after its commit. If the lock store is down the keys expire on their own;
     /// the database already lets the seats be held again.
     /// </summary>
-    public static async Task ReleaseAsync(ISeatLock seatLock, Order order, ILogger logger)
+    public static Task ReleaseAsync(ISeatLock seatLock, Order order, ILogger logger) =>
+        ReleaseAsync(seatLock, order.PerformanceId, order.Lines.Select(l => l.SeatId).ToList(), order.Number, logger);
+
+    /// <summary>The same for seats locked under <paramref name="holdId"/> by a hold that never committed.</summary>
+    public static async Task ReleaseAsync(ISeatLock seatLock, long performanceId, IReadOnlyList<long> seatIds, string holdId, ILogger logger)
     {
         try
         {
-            await seatLock.ReleaseAsync(order.PerformanceId, order.Lines.Select(l => l.SeatId).ToList(), order.Number, CancellationToken.None);
+            await seatLock.ReleaseAsync(performanceId, seatIds, holdId, CancellationToken.None);
         }
         catch (SeatLockUnavailableException ex)
         {
-            LogReleaseFailed(logger, ex, order.Id);
+            LogReleaseFailed(logger, ex, holdId);
         }
     }
 
-    [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Could not release the seat locks of order {OrderId}; they will expire on their own")]
-    private static partial void LogReleaseFailed(ILogger logger, Exception exception, Guid orderId);
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Could not release the seat locks of hold {HoldId}; they will expire on their own")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string holdId);
 }

@@ -224,25 +224,13 @@ public sealed partial class HoldSeatsHandler(
             },
         };
 
-    private async Task ReleaseQuietlyAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId)
-    {
-        try
-        {
-            await seatLock.ReleaseAsync(performanceId, seatIds, holdId, CancellationToken.None);
-        }
-        catch (SeatLockUnavailableException ex)
-        {
-            // The keys expire on their own; the database already refuses the seats twice.
-            LogReleaseFailed(logger, ex, holdId);
-        }
-    }
+    // The keys would expire on their own; the database already refuses the seats twice.
+    private Task ReleaseQuietlyAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId) =>
+        SeatRelease.ReleaseAsync(seatLock, performanceId, seatIds, holdId, logger);
 
     [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Order {OrderId} holds {Count} seats of performance {PerformanceId}")]
     private static partial void LogHeld(ILogger logger, Guid orderId, long performanceId, int count);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Seat lock granted seats the database refuses (performance {PerformanceId}, seats {Seats}); the lock store lost keys")]
     private static partial void LogLockDatabaseDisagreement(ILogger logger, long performanceId, string seats);
-
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Could not release the seat lock of hold {HoldId}; it will expire on its own")]
-    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string holdId);
 }
