@@ -22,6 +22,12 @@ public sealed class SchedulingOptions
     [Required]
     public string SchedulerName { get; set; } = "ticketing";
 
+    /// <summary>
+    /// On SQLite only: where the scheduler keeps its tables. By default a file beside the main database
+    /// (<c>ticketing.jobs.db</c> next to <c>ticketing.db</c>), so its writes never queue behind holds or the reverse.
+    /// </summary>
+    public string? SqliteConnectionString { get; set; }
+
     /// <summary>The Quartz instance id; AUTO makes a unique one per process.</summary>
     [Required]
     public string InstanceId { get; set; } = "AUTO";

@@ -59,7 +59,9 @@ internal static class SchedulingServiceCollectionExtensions
                 {
                     // Quartz refuses to cluster on SQLite (its file locks are too coarse). The embedded default is
                     // one node; should several share a file, the expiry transition is idempotent (see ExpireDueOrders).
-                    store.UseSqlite(SqliteFactory.Instance, connectionString);
+                    // Its tables live in a file of their own: SQLite has one writer per file, and the scheduler's
+                    // bookkeeping writes (every firing) must not make holds wait for the lock.
+                    store.UseSqlite(SqliteFactory.Instance, options.SqliteConnectionString ?? JobsFileBeside(connectionString));
                 }
             });
             q.AddJobListener(runLog, [Matchers.AllJobs()]);
@@ -82,5 +84,21 @@ internal static class SchedulingServiceCollectionExtensions
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
+    }
+
+    /// <summary>The scheduler's SQLite file next to the main one: <c>ticketing.db</c> gives <c>ticketing.jobs.db</c>.</summary>
+    internal static string JobsFileBeside(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var main = builder.DataSource;
+        if (string.IsNullOrEmpty(main) || main == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        {
+            throw new InvalidOperationException("The job scheduler needs a database file; set Jobs:SqliteConnectionString or use a file for ConnectionStrings:Ticketing.");
+        }
+
+        var directory = Path.GetDirectoryName(main);
+        var name = Path.GetFileNameWithoutExtension(main) + ".jobs" + Path.GetExtension(main);
+        builder.DataSource = string.IsNullOrEmpty(directory) ? name : Path.Combine(directory, name);
+        return builder.ToString();
     }
 }
