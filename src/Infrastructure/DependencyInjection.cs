@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Ticketing.Application.Abstractions;
 using Ticketing.Infrastructure.AccessPasses;
 using Ticketing.Infrastructure.Identity;
@@ -36,17 +37,27 @@ public static class DependencyInjection
                 throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Ticketing is empty.");
             }
 
-            services.AddDbContext<SqlServerAppDbContext>((sp, o) => o.UseSqlServer(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
+            // Options are built once (singleton), not once per request: building them costs more than a hold's work.
+            services.AddDbContext<SqlServerAppDbContext>(
+                (sp, o) => o.UseSqlServer(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()),
+                ServiceLifetime.Scoped,
+                ServiceLifetime.Singleton);
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqlServerAppDbContext>());
+            services.AddScoped<IPendingOrderWriter, EfPendingOrderWriter>();
         }
         else
         {
             connectionString ??= $"Data Source={Path.Combine(environment.ContentRootPath, "data", "ticketing.db")}";
             var synchronous = configuration[$"{DatabaseOptions.SectionName}:SqliteSynchronous"] ?? "NORMAL";
-            services.AddDbContext<SqliteAppDbContext>((sp, o) => o.UseSqlite(connectionString)
-                .AddInterceptors(new SqlitePragmas(synchronous))
-                .AddInterceptors(sp.GetServices<IInterceptor>()));
+            var pragmas = new SqlitePragmas(synchronous);
+            services.AddDbContext<SqliteAppDbContext>(
+                (sp, o) => o.UseSqlite(connectionString).AddInterceptors(pragmas).AddInterceptors(sp.GetServices<IInterceptor>()),
+                ServiceLifetime.Scoped,
+                ServiceLifetime.Singleton);
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
+            var holdsConnectionString = connectionString;
+            services.AddSingleton<IPendingOrderWriter>(sp => new SqliteGroupCommitOrderWriter(
+                holdsConnectionString, synchronous, sp.GetRequiredService<ILogger<SqliteGroupCommitOrderWriter>>()));
         }
 
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
