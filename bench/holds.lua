@@ -1,6 +1,8 @@
 -- wrk script: each connection-thread holds 2 fresh seats per request with its own slice of fans,
 -- so every request is a real, successful 2-seat hold (no conflicts, no per-fan limit reached).
--- Environment: TOKENS (file, one bearer token a line), PERF (performance id), FIRST_SEAT, HOLDS_PER_FAN.
+-- Environment: TOKENS (file, one bearer token a line), PERF (performance id), FIRST_SEAT, HOLDS_PER_FAN,
+-- OFFSET (optional: requests already made by earlier runs against the same performance, so a repeat run
+-- starts on fresh seats and fans).
 local threads = {}
 local counter = 1
 
@@ -16,6 +18,7 @@ function init(args)
   perf = os.getenv("PERF")
   first_seat = tonumber(os.getenv("FIRST_SEAT"))
   holds_per_fan = tonumber(os.getenv("HOLDS_PER_FAN"))
+  offset = tonumber(os.getenv("OFFSET") or "0")
   nthreads = tonumber(os.getenv("THREADS"))
   n = 0
   created = 0
@@ -24,7 +27,7 @@ end
 
 function request()
   -- request k of thread id: fan and seats unique across threads
-  local k = n * nthreads + (id - 1)
+  local k = offset + n * nthreads + (id - 1)
   n = n + 1
   local fan = tokens[(math.floor(k / holds_per_fan) % #tokens) + 1]
   local seat = first_seat + k * 2

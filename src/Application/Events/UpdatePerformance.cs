@@ -3,6 +3,7 @@ using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Ticketing.Application.Abstractions;
 using Ticketing.Application.Common;
+using Ticketing.Application.Orders;
 
 namespace Ticketing.Application.Events;
 
@@ -14,7 +15,7 @@ public sealed class UpdatePerformanceValidator : AbstractValidator<UpdatePerform
     public UpdatePerformanceValidator() => PerformanceSettingsRules.Apply(this, x => x.Settings);
 }
 
-public sealed class UpdatePerformanceHandler(IAppDbContext db) : IRequestHandler<UpdatePerformance, Result<PerformanceDto>>
+public sealed class UpdatePerformanceHandler(IAppDbContext db, ISellingRulesCache sellingRules) : IRequestHandler<UpdatePerformance, Result<PerformanceDto>>
 {
     public async Task<Result<PerformanceDto>> Handle(UpdatePerformance request, CancellationToken cancellationToken)
     {
@@ -33,6 +34,7 @@ public sealed class UpdatePerformanceHandler(IAppDbContext db) : IRequestHandler
         performance.Reschedule(request.Settings.ToSchedule());
         performance.ChangeRules(request.Settings.ToRules());
         await db.SaveChangesAsync(cancellationToken);
+        sellingRules.Invalidate(performance.Id);
         return performance.ToDto();
     }
 }

@@ -32,9 +32,10 @@ public sealed class HoldSeatsValidator : AbstractValidator<HoldSeats>
 public sealed partial class HoldSeatsHandler(
     IAppDbContext db,
     ISeatLayoutCache layouts,
+    ISellingRulesCache sellingRules,
     ISeatLock seatLock,
+    IPendingOrderWriter orders,
     IAccessPassGate passes,
-    IUniqueViolationDetector uniqueViolations,
     TimeProvider clock,
     ILogger<HoldSeatsHandler> logger) : IRequestHandler<HoldSeats, Result<OrderDto>>
 {
@@ -45,37 +46,34 @@ public sealed partial class HoldSeatsHandler(
     {
         var seatIds = request.SeatIds!;
         var layout = await layouts.GetAsync(request.PerformanceId, cancellationToken);
-        if (layout is not { IsPublished: true })
+        var rules = layout is { IsPublished: true } ? await sellingRules.GetAsync(request.PerformanceId, cancellationToken) : null;
+        if (rules is null)
         {
             return Error.NotFound("performance.not_found", "No published performance has this id.");
         }
 
-        var performance = await db.Performances.AsNoTracking()
-            .Where(p => p.Id == request.PerformanceId)
-            .Select(p => new { p.SalesOpenAt, p.SalesCloseAt, p.HoldDuration, p.MaxSeatsPerOrder, p.MaxSeatsPerFan, p.RequiresQueuePass, p.WaitingRoomId })
-            .SingleAsync(cancellationToken);
-        if (performance.RequiresQueuePass)
+        if (rules.RequiresQueuePass)
         {
-            var check = await passes.CheckAsync(request.AccessPass, request.PerformanceId, performance.WaitingRoomId, request.FanId, cancellationToken);
+            var check = await passes.CheckAsync(request.AccessPass, request.PerformanceId, rules.WaitingRoomId, request.FanId, cancellationToken);
             if (check != AccessPassCheck.Accepted)
             {
-                return AccessPassErrors.For(check, performance.WaitingRoomId);
+                return AccessPassErrors.For(check, rules.WaitingRoomId);
             }
         }
 
         var now = clock.GetUtcNow();
-        if (now < performance.SalesOpenAt)
+        if (now < rules.SalesOpenAt)
         {
-            return new Error(ErrorKind.Conflict, "sales.not_open", $"Sales open at {performance.SalesOpenAt:O}.")
-            { Data = new Dictionary<string, object?> { ["salesOpenAt"] = performance.SalesOpenAt } };
+            return new Error(ErrorKind.Conflict, "sales.not_open", $"Sales open at {rules.SalesOpenAt:O}.")
+            { Data = new Dictionary<string, object?> { ["salesOpenAt"] = rules.SalesOpenAt } };
         }
 
-        if (now >= performance.SalesCloseAt)
+        if (now >= rules.SalesCloseAt)
         {
             return Error.Conflict("sales.closed", "Sales for this performance have closed.");
         }
 
-        var unknown = seatIds.Where(id => !layout.IndexById.ContainsKey(id)).ToList();
+        var unknown = seatIds.Where(id => !layout!.IndexById.ContainsKey(id)).ToList();
         if (unknown.Count > 0)
         {
             return Error.Validation("seats.unknown", "Some seats do not belong to this performance.", new Dictionary<string, string[]>
@@ -84,30 +82,24 @@ public sealed partial class HoldSeatsHandler(
             }) with { Data = new Dictionary<string, object?> { ["unknownSeatIds"] = unknown } };
         }
 
-        if (seatIds.Count > performance.MaxSeatsPerOrder)
+        if (seatIds.Count > rules.MaxSeatsPerOrder)
         {
-            return Error.Validation("seats.too_many", $"At most {performance.MaxSeatsPerOrder} seats per order.", new Dictionary<string, string[]>
+            return Error.Validation("seats.too_many", $"At most {rules.MaxSeatsPerOrder} seats per order.", new Dictionary<string, string[]>
             {
-                ["seatIds"] = [$"At most {performance.MaxSeatsPerOrder} seats per order for this performance."],
+                ["seatIds"] = [$"At most {rules.MaxSeatsPerOrder} seats per order for this performance."],
             });
-        }
-
-        var alreadyHeld = await LiveSeatsOfFanAsync(request.FanId, request.PerformanceId, now, cancellationToken);
-        if (alreadyHeld + seatIds.Count > performance.MaxSeatsPerFan)
-        {
-            return FanLimit(performance.MaxSeatsPerFan, alreadyHeld);
         }
 
         var drafts = seatIds.Select(id =>
         {
-            var i = layout.IndexById[id];
+            var i = layout!.IndexById[id];
             var grade = layout.Grades[layout.Seats.GradeIndexes[i]];
             return new OrderLineDraft(id, layout.Seats.Labels[i], grade.Code, grade.Price);
         }).ToList();
-        var order = Order.Place(request.FanId, request.PerformanceId, drafts, now, performance.HoldDuration);
+        var order = Order.Place(request.FanId, request.PerformanceId, drafts, now, rules.HoldDuration);
 
         // The fast path: one atomic script takes every seat or none. A failure to reach the store fails closed.
-        var ttl = performance.HoldDuration + LockGrace;
+        var ttl = rules.HoldDuration + LockGrace;
         var locked = await seatLock.TryAcquireAsync(request.PerformanceId, seatIds, order.Number, ttl, cancellationToken);
         if (!locked.Acquired && await ReclaimLapsedHoldsAsync(request.PerformanceId, locked.TakenSeatIds, now, cancellationToken))
         {
@@ -116,24 +108,16 @@ public sealed partial class HoldSeatsHandler(
 
         if (!locked.Acquired)
         {
-            return SeatsTaken(layout, locked.TakenSeatIds);
+            return SeatsTaken(layout!, locked.TakenSeatIds);
         }
 
-        // The guarantee: the unique index over live lines refuses a seat that another live order has.
-        db.Orders.Add(order);
+        // The guarantee: in one write the database refuses a seat that another live order has (the unique index
+        // over live lines) and a fan past the limit (counted in the same transaction, so racing requests of one
+        // fan cannot both pass). Only what it accepts is answered as held.
+        PlaceOrderOutcome placed;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (uniqueViolations.IsUniqueViolation(ex))
-        {
-            await ReleaseQuietlyAsync(request.PerformanceId, seatIds, order.Number);
-            db.ChangeTracker.Clear();
-            var taken = await db.OrderLines.AsNoTracking()
-                .Where(l => l.PerformanceId == request.PerformanceId && l.IsLive && seatIds.Contains(l.SeatId))
-                .Select(l => l.SeatId).ToListAsync(cancellationToken);
-            LogLockDatabaseDisagreement(logger, request.PerformanceId, string.Join(",", taken));
-            return SeatsTaken(layout, taken.Count > 0 ? taken : seatIds);
+            placed = await orders.PlaceAsync(order, rules.MaxSeatsPerFan, now, CancellationToken.None);
         }
         catch
         {
@@ -141,14 +125,15 @@ public sealed partial class HoldSeatsHandler(
             throw;
         }
 
-        // A fan racing their own holds could pass the check above twice; the committed total decides.
-        var total = await LiveSeatsOfFanAsync(request.FanId, request.PerformanceId, now, cancellationToken);
-        if (total > performance.MaxSeatsPerFan)
+        switch (placed.Status)
         {
-            order.Cancel(now);
-            await db.SaveChangesAsync(cancellationToken);
-            await ReleaseQuietlyAsync(request.PerformanceId, seatIds, order.Number);
-            return FanLimit(performance.MaxSeatsPerFan, total - seatIds.Count);
+            case PlaceOrderStatus.SeatsTaken:
+                await ReleaseQuietlyAsync(request.PerformanceId, seatIds, order.Number);
+                LogLockDatabaseDisagreement(logger, request.PerformanceId, string.Join(",", placed.TakenSeatIds));
+                return SeatsTaken(layout!, placed.TakenSeatIds);
+            case PlaceOrderStatus.FanLimit:
+                await ReleaseQuietlyAsync(request.PerformanceId, seatIds, order.Number);
+                return FanLimit(rules.MaxSeatsPerFan, placed.SeatsAlreadyHeld);
         }
 
         LogHeld(logger, order.Id, request.PerformanceId, seatIds.Count);
@@ -202,13 +187,6 @@ public sealed partial class HoldSeatsHandler(
         db.ChangeTracker.Clear();
         return reclaimed;
     }
-
-    private Task<int> LiveSeatsOfFanAsync(Guid fanId, long performanceId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        db.Orders.AsNoTracking()
-            .Where(o => o.FanId == fanId && o.PerformanceId == performanceId
-                && (o.Status == OrderStatus.Paid || o.Status == OrderStatus.PaymentPending || (o.Status == OrderStatus.Pending && o.ExpiresAt > now)))
-            .SelectMany(o => o.Lines)
-            .CountAsync(l => l.IsLive, cancellationToken);
 
     private static Error FanLimit(int max, int already) =>
         new Error(ErrorKind.Conflict, "seats.fan_limit", $"A fan may have at most {max} seats of this performance; you already have {already}.")

@@ -61,26 +61,21 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
 public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options)
 {
-    /// <summary>
-    /// SQLite has one writer at a time and its driver waits for the lock by sleeping on a thread. Queuing our
-    /// writes here instead, asynchronously, keeps a crowd of holds from starving the thread pool.
-    /// </summary>
-    private static readonly SemaphoreSlim WriteGate = new(1, 1);
-
     protected override string LiveLineFilter => "\"IsLive\" = 1";
 
     protected override string LiveTicketFilter => "\"Status\" <> 2";
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        await WriteGate.WaitAsync(cancellationToken);
+        var gate = SqliteWriteGate.For(Database.GetConnectionString());
+        await gate.WaitAsync(cancellationToken);
         try
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
         finally
         {
-            WriteGate.Release();
+            gate.Release();
         }
     }
 

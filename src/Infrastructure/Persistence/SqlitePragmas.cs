@@ -12,15 +12,12 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
     private readonly string _sql;
 
-    public SqlitePragmas(string synchronous)
-    {
-        if (synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
-        {
-            throw new ArgumentException("Database:SqliteSynchronous must be FULL, NORMAL or EXTRA.", nameof(synchronous));
-        }
+    public SqlitePragmas(string synchronous) => _sql = Sql(synchronous);
 
-        _sql = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000;";
-    }
+    /// <summary>The statements that set up a connection: the same for EF's connections and the hold writer's.</summary>
+    public static string Sql(string synchronous) => synchronous is "FULL" or "NORMAL" or "EXTRA"
+        ? $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000;"
+        : throw new ArgumentException("Database:SqliteSynchronous must be FULL, NORMAL or EXTRA.", nameof(synchronous));
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 

@@ -1,0 +1,387 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Ticketing.Application.Abstractions;
+using Ticketing.Domain.Orders;
+
+namespace Ticketing.Infrastructure.Persistence;
+
+/// <summary>
+/// Group commit of holds on SQLite. SQLite has one writer per file, so holds that each commit on their own queue
+/// for the lock one by one. Here the holds waiting at any moment are written by one loop in one transaction, each
+/// under its own savepoint: a hold whose seat the unique index refuses, or that would take its fan past the
+/// limit, is rolled back alone while the others commit. Every hold is answered only after its transaction
+/// committed, so an answered hold is durable exactly as a single commit would be.
+/// </summary>
+/// <remarks>
+/// The fan's limit is counted inside the write transaction, after the holds before it in the same batch: with
+/// one writer the count is exact, so no fan can pass the limit by racing their own requests. Statements are
+/// prepared once on a connection the loop keeps open; the loop takes the same write gate as every other writer
+/// of the file (<see cref="SqliteWriteGate"/>), so it never sleeps in SQLite's busy handler.
+/// </remarks>
+internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter, IAsyncDisposable
+{
+    /// <summary>How many holds one transaction takes at most; more wait for the next one.</summary>
+    internal const int MaxBatch = 256;
+
+    private const int SqliteConstraint = 19;
+    private const int SqliteConstraintUnique = 2067;
+    private const int SqliteConstraintPrimaryKey = 1555;
+
+    private readonly Channel<PendingWrite> _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(16_384)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private readonly string _connectionString;
+    private readonly string _pragmas;
+    private readonly SemaphoreSlim _gate;
+    private readonly ILogger<SqliteGroupCommitOrderWriter> _logger;
+    private readonly Task _loop;
+
+    public SqliteGroupCommitOrderWriter(string connectionString, string synchronous, ILogger<SqliteGroupCommitOrderWriter> logger)
+    {
+        _connectionString = connectionString;
+        _pragmas = SqlitePragmas.Sql(synchronous) + " PRAGMA foreign_keys=ON;";
+        _gate = SqliteWriteGate.For(connectionString);
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Transactions committed so far, and the holds they carried (for tests and the logs).</summary>
+    internal (long Batches, long Holds) Committed => (Interlocked.Read(ref _batches), Interlocked.Read(ref _holds));
+
+    private long _batches;
+    private long _holds;
+
+    public async Task<PlaceOrderOutcome> PlaceAsync(Order order, int maxSeatsPerFan, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var write = new PendingWrite(order, maxSeatsPerFan, now);
+        await _queue.Writer.WriteAsync(write, cancellationToken);
+
+        // Once queued the write goes ahead whatever the caller does; waiting for it keeps the answer truthful.
+        return await write.Completion.Task.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<PendingWrite>(MaxBatch);
+        Statements? statements = null;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (batch.Count < MaxBatch && reader.TryRead(out var write))
+                {
+                    batch.Add(write);
+                }
+
+                await _gate.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    statements ??= Statements.Open(_connectionString, _pragmas);
+                    WriteBatch(statements, batch);
+                }
+                catch (Exception ex)
+                {
+                    // The transaction did not commit: nothing of this batch is written. Start afresh next time.
+                    LogBatchFailed(_logger, batch.Count, ex);
+                    foreach (var write in batch)
+                    {
+                        write.Completion.TrySetException(ex);
+                    }
+
+                    statements?.Dispose();
+                    statements = null;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            statements?.Dispose();
+        }
+    }
+
+    private void WriteBatch(Statements s, List<PendingWrite> batch)
+    {
+        var outcomes = new PlaceOrderOutcome?[batch.Count];
+        var failures = new Exception?[batch.Count];
+        s.Begin.ExecuteNonQuery();
+        try
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                try
+                {
+                    outcomes[i] = WriteOne(s, batch[i]);
+                }
+                catch (SqliteException ex) when (!IsTransactionGone(s))
+                {
+                    // Only this hold's savepoint was rolled back; the others stand.
+                    failures[i] = ex;
+                }
+            }
+
+            s.Commit.ExecuteNonQuery();
+        }
+        catch
+        {
+            RollbackQuietly(s);
+            throw;
+        }
+
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _holds, batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (failures[i] is { } failure)
+            {
+                batch[i].Completion.TrySetException(failure);
+            }
+            else
+            {
+                batch[i].Completion.TrySetResult(outcomes[i]!);
+            }
+        }
+    }
+
+    private static PlaceOrderOutcome WriteOne(Statements s, PendingWrite write)
+    {
+        var order = write.Order;
+        s.Savepoint.ExecuteNonQuery();
+        try
+        {
+            s.CountFan.Parameters[0].Value = Text(order.FanId);
+            s.CountFan.Parameters[1].Value = order.PerformanceId;
+            s.CountFan.Parameters[2].Value = write.Now.UtcTicks;
+            var held = Convert.ToInt32(s.CountFan.ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (held + order.Lines.Count > write.MaxSeatsPerFan)
+            {
+                s.RollbackToSavepoint.ExecuteNonQuery();
+                return PlaceOrderOutcome.FanLimit(held);
+            }
+
+            var p = s.InsertOrder.Parameters;
+            p[0].Value = Text(order.Id);
+            p[1].Value = Text(order.FanId);
+            p[2].Value = order.PerformanceId;
+            p[3].Value = (int)order.Status;
+            p[4].Value = order.TotalAmount;
+            p[5].Value = order.CreatedAt.UtcTicks;
+            p[6].Value = order.ExpiresAt.UtcTicks;
+            p[7].Value = order.UpdatedAt.UtcTicks;
+            p[8].Value = order.Version;
+            s.InsertOrder.ExecuteNonQuery();
+            foreach (var line in order.Lines)
+            {
+                var l = s.InsertLine.Parameters;
+                l[0].Value = Text(order.Id);
+                l[1].Value = line.PerformanceId;
+                l[2].Value = line.SeatId;
+                l[3].Value = line.Label;
+                l[4].Value = line.GradeCode;
+                l[5].Value = line.Price;
+                l[6].Value = line.IsLive;
+                s.InsertLine.ExecuteNonQuery();
+            }
+
+            s.Release.ExecuteNonQuery();
+            return PlaceOrderOutcome.Placed;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint && ex.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey)
+        {
+            s.RollbackToSavepoint.ExecuteNonQuery();
+            return PlaceOrderOutcome.SeatsTaken(TakenSeats(s.Connection, order));
+        }
+        catch
+        {
+            if (!IsTransactionGone(s))
+            {
+                s.RollbackToSavepoint.ExecuteNonQuery();
+            }
+
+            throw;
+        }
+    }
+
+    private static List<long> TakenSeats(SqliteConnection connection, Order order)
+    {
+        using var command = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT \"SeatId\" FROM \"OrderLines\" WHERE \"PerformanceId\" = $p AND \"IsLive\" = 1 AND \"SeatId\" IN (");
+        command.Parameters.AddWithValue("$p", order.PerformanceId);
+        for (var i = 0; i < order.Lines.Count; i++)
+        {
+            sql.Append(i == 0 ? "$s" : ", $s").Append(i);
+            command.Parameters.AddWithValue("$s" + i.ToString(CultureInfo.InvariantCulture), order.Lines[i].SeatId);
+        }
+
+        command.CommandText = sql.Append(") ORDER BY \"SeatId\"").ToString();
+        var taken = new List<long>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            taken.Add(reader.GetInt64(0));
+        }
+
+        // A refused insert with no live line to show can only be a seat named twice in one batch's rollback race; report them all.
+        return taken.Count > 0 ? taken : order.Lines.Select(l => l.SeatId).ToList();
+    }
+
+    /// <summary>SQLite rolls a whole transaction back on some errors (disk full, I/O); then no savepoint is left to undo.</summary>
+    private static bool IsTransactionGone(Statements s) => s.Connection.Handle is { } handle && SQLitePCL.raw.sqlite3_get_autocommit(handle) != 0;
+
+    private static void RollbackQuietly(Statements s)
+    {
+        try
+        {
+            if (!IsTransactionGone(s))
+            {
+                s.Rollback.ExecuteNonQuery();
+            }
+        }
+        catch (SqliteException)
+        {
+            // The connection is dropped and opened afresh for the next batch.
+        }
+    }
+
+    /// <summary>Guids as EF Core stores them on SQLite: upper-case text.</summary>
+    private static string Text(Guid id) => id.ToString("D").ToUpperInvariant();
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Error, Message = "A group commit of {Count} holds failed; none of them was written")]
+    private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);
+
+    private sealed class PendingWrite(Order order, int maxSeatsPerFan, DateTimeOffset now)
+    {
+        public Order Order { get; } = order;
+
+        public int MaxSeatsPerFan { get; } = maxSeatsPerFan;
+
+        public DateTimeOffset Now { get; } = now;
+
+        public TaskCompletionSource<PlaceOrderOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>The loop's connection and its prepared statements.</summary>
+    private sealed class Statements : IDisposable
+    {
+        private readonly List<SqliteCommand> _all = [];
+
+        private Statements(SqliteConnection connection)
+        {
+            Connection = connection;
+            Begin = Prepare("BEGIN IMMEDIATE;");
+            Commit = Prepare("COMMIT;");
+            Rollback = Prepare("ROLLBACK;");
+            Savepoint = Prepare("SAVEPOINT hold;");
+            Release = Prepare("RELEASE hold;");
+            RollbackToSavepoint = Prepare("ROLLBACK TO hold; RELEASE hold;");
+            CountFan = Prepare(
+                """
+                SELECT COUNT(*) FROM "Orders" AS o
+                INNER JOIN "OrderLines" AS l ON l."OrderId" = o."Id"
+                WHERE o."FanId" = $fan AND o."PerformanceId" = $performance AND l."IsLive" = 1
+                  AND (o."Status" IN (1, 2) OR (o."Status" = 0 AND o."ExpiresAt" > $now));
+                """,
+                ("$fan", SqliteType.Text), ("$performance", SqliteType.Integer), ("$now", SqliteType.Integer));
+            InsertOrder = Prepare(
+                """
+                INSERT INTO "Orders" ("Id", "FanId", "PerformanceId", "Status", "TotalAmount", "CreatedAt", "ExpiresAt", "UpdatedAt",
+                    "Version", "PaymentChecks", "RefundedAmount")
+                VALUES ($id, $fan, $performance, $status, $total, $created, $expires, $updated, $version, 0, 0);
+                """,
+                ("$id", SqliteType.Text), ("$fan", SqliteType.Text), ("$performance", SqliteType.Integer), ("$status", SqliteType.Integer),
+                ("$total", SqliteType.Integer), ("$created", SqliteType.Integer), ("$expires", SqliteType.Integer),
+                ("$updated", SqliteType.Integer), ("$version", SqliteType.Integer));
+            InsertLine = Prepare(
+                """
+                INSERT INTO "OrderLines" ("OrderId", "PerformanceId", "SeatId", "Label", "GradeCode", "Price", "IsLive")
+                VALUES ($order, $performance, $seat, $label, $grade, $price, $live);
+                """,
+                ("$order", SqliteType.Text), ("$performance", SqliteType.Integer), ("$seat", SqliteType.Integer), ("$label", SqliteType.Text),
+                ("$grade", SqliteType.Text), ("$price", SqliteType.Integer), ("$live", SqliteType.Integer));
+        }
+
+        public SqliteConnection Connection { get; }
+
+        public SqliteCommand Begin { get; }
+
+        public SqliteCommand Commit { get; }
+
+        public SqliteCommand Rollback { get; }
+
+        public SqliteCommand Savepoint { get; }
+
+        public SqliteCommand Release { get; }
+
+        public SqliteCommand RollbackToSavepoint { get; }
+
+        public SqliteCommand CountFan { get; }
+
+        public SqliteCommand InsertOrder { get; }
+
+        public SqliteCommand InsertLine { get; }
+
+        public static Statements Open(string connectionString, string pragmas)
+        {
+            var connection = new SqliteConnection(connectionString);
+            try
+            {
+                connection.Open();
+                using (var setup = connection.CreateCommand())
+                {
+                    setup.CommandText = pragmas;
+                    setup.ExecuteNonQuery();
+                }
+
+                return new Statements(connection);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _all)
+            {
+                command.Dispose();
+            }
+
+            Connection.Dispose();
+        }
+
+        private SqliteCommand Prepare(string sql, params (string Name, SqliteType Type)[] parameters)
+        {
+            var command = Connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, type) in parameters)
+            {
+                command.Parameters.Add(name, type);
+            }
+
+            command.Prepare();
+            _all.Add(command);
+            return command;
+        }
+    }
+}
