@@ -52,6 +52,7 @@ builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
         o.BearerTokenExpiration = TimeSpan.FromHours(1);
         o.RefreshTokenExpiration = TimeSpan.FromDays(14);
     });
+builder.Services.AddSingleton<Microsoft.Extensions.Options.IPostConfigureOptions<BearerTokenOptions>, CachedBearerTokens.Setup>();
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Roles.OrganizerPolicy, p => p.RequireRole(Roles.Organizer, Roles.Admin))
     .AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin));
