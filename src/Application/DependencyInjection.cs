@@ -38,8 +38,8 @@ public static class DependencyInjection
 
         services.AddMemoryCache();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddScoped<ISeatLayoutCache, SeatLayoutCache>();
-        services.AddScoped<Orders.ISellingRulesCache, Orders.SellingRulesCache>();
+        services.AddSingleton<ISeatLayoutCache, SeatLayoutCache>();
+        services.AddSingleton<Orders.ISellingRulesCache, Orders.SellingRulesCache>();
         services.AddScoped<Payments.PaymentCompletion>();
         services.AddOptions<Payments.PaymentPolicy>();
 

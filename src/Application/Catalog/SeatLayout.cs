@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
 using Ticketing.Application.Abstractions;
 using Ticketing.Application.Events;
 using Ticketing.Domain.Catalog;
@@ -66,7 +67,7 @@ public interface ISeatLayoutCache
 /// Only layouts of published events are cached, so publishing needs no cross-instance invalidation. Loads are
 /// serialized so that a crowd arriving on a cold cache loads each layout once, not once per request.
 /// </remarks>
-internal sealed class SeatLayoutCache(IMemoryCache cache, IAppDbContext db) : ISeatLayoutCache
+internal sealed class SeatLayoutCache(IMemoryCache cache, IServiceScopeFactory scopes) : ISeatLayoutCache
 {
     private static readonly TimeSpan SlidingExpiration = TimeSpan.FromMinutes(30);
     private static readonly SemaphoreSlim LoadGate = new(1, 1);
@@ -86,7 +87,9 @@ internal sealed class SeatLayoutCache(IMemoryCache cache, IAppDbContext db) : IS
                 return layout;
             }
 
-            layout = await LoadAsync(db, performanceId, cancellationToken);
+            // A singleton reads through a scope of its own: a hit (nearly every request) builds no DbContext.
+            await using var scope = scopes.CreateAsyncScope();
+            layout = await LoadAsync(scope.ServiceProvider.GetRequiredService<IAppDbContext>(), performanceId, cancellationToken);
             if (layout is { IsPublished: true })
             {
                 cache.Set(Key(performanceId), layout, new MemoryCacheEntryOptions { SlidingExpiration = SlidingExpiration });

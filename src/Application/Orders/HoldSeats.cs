@@ -1,6 +1,7 @@
 using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Ticketing.Application.Abstractions;
 using Ticketing.Application.Catalog;
@@ -30,7 +31,7 @@ public sealed class HoldSeatsValidator : AbstractValidator<HoldSeats>
 }
 
 public sealed partial class HoldSeatsHandler(
-    IAppDbContext db,
+    IServiceScopeFactory scopes,
     ISeatLayoutCache layouts,
     ISellingRulesCache sellingRules,
     ISeatLock seatLock,
@@ -158,6 +159,10 @@ public sealed partial class HoldSeatsHandler(
             return false;
         }
 
+        // Rare (a lock met past its order's deadline): the database is reached through a scope of this path's own,
+        // so the common path builds no DbContext at all.
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IAppDbContext>();
         var lapsed = await db.Orders.Include(o => o.Lines)
             .Where(o => orderIds.Contains(o.Id) && (o.Status != OrderStatus.Pending || o.ExpiresAt <= now)
                 && o.Status != OrderStatus.Paid && o.Status != OrderStatus.PaymentPending)

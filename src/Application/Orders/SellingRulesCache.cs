@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
 using Ticketing.Application.Abstractions;
 
 namespace Ticketing.Application.Orders;
@@ -27,7 +28,7 @@ public interface ISellingRulesCache
     void Invalidate(long performanceId);
 }
 
-internal sealed class SellingRulesCache(IMemoryCache cache, IAppDbContext db) : ISellingRulesCache
+internal sealed class SellingRulesCache(IMemoryCache cache, IServiceScopeFactory scopes) : ISellingRulesCache
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(1);
 
@@ -38,6 +39,8 @@ internal sealed class SellingRulesCache(IMemoryCache cache, IAppDbContext db) : 
 
     private async Task<SellingRules?> LoadAsync(long performanceId, CancellationToken cancellationToken)
     {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IAppDbContext>();
         var rules = await db.Performances.AsNoTracking()
             .Where(p => p.Id == performanceId)
             .Select(p => new SellingRules(p.SalesOpenAt, p.SalesCloseAt, p.HoldDuration, p.MaxSeatsPerOrder, p.MaxSeatsPerFan, p.RequiresQueuePass, p.WaitingRoomId))

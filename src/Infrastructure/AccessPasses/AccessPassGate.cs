@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Ticketing.Application.Abstractions;
 using Ticketing.Infrastructure.Persistence;
 
@@ -10,7 +11,7 @@ namespace Ticketing.Infrastructure.AccessPasses;
 /// binding is a row under a primary key on the pass id, so two instances (or two racing requests) agree on
 /// the first account; each instance then remembers it in memory until the pass expires.
 /// </summary>
-internal sealed class AccessPassGate(AccessPassVerifier verifier, AccessPassBindingCache bindings, AppDbContext db, IUniqueViolationDetector uniqueViolations, TimeProvider clock)
+internal sealed class AccessPassGate(AccessPassVerifier verifier, AccessPassBindingCache bindings, IServiceScopeFactory scopes, IUniqueViolationDetector uniqueViolations, TimeProvider clock)
     : IAccessPassGate
 {
     public async ValueTask<AccessPassCheck> CheckAsync(string? pass, long performanceId, string? waitingRoomId, Guid accountId, CancellationToken cancellationToken)
@@ -53,6 +54,9 @@ internal sealed class AccessPassGate(AccessPassVerifier verifier, AccessPassBind
 
     private async Task<Guid> BindAsync(AccessPassClaims claims, Guid accountId, CancellationToken cancellationToken)
     {
+        // Once per pass and instance: the database is reached through a scope of its own, so a known pass costs no DbContext.
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var existing = await db.Set<AccessPassBinding>().AsNoTracking().SingleOrDefaultAsync(b => b.Jti == claims.Jti, cancellationToken);
         if (existing is null)
         {

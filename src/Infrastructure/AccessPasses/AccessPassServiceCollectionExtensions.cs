@@ -23,7 +23,7 @@ internal static class AccessPassServiceCollectionExtensions
             sp.GetRequiredService<IOptions<AccessPassVerifierOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AccessPassBindingCache>();
-        services.AddScoped<IAccessPassGate, AccessPassGate>();
+        services.AddSingleton<IAccessPassGate, AccessPassGate>();
         return services;
     }
 }
