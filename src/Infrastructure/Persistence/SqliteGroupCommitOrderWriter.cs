@@ -11,8 +11,8 @@ namespace Ticketing.Infrastructure.Persistence;
 /// <summary>
 /// Group commit of holds on SQLite. SQLite has one writer per file, so holds that each commit on their own queue
 /// for the lock one by one. Here the holds waiting at any moment are written by one loop in one transaction, each
-/// under its own savepoint: a hold whose seat the unique index refuses, or that would take its fan past the
-/// limit, is rolled back alone while the others commit. Every hold is answered only after its transaction
+/// judged alone: a hold whose seat the unique index refuses, or that would take its fan past the limit, leaves
+/// nothing behind while the others commit. Every hold is answered only after its transaction
 /// committed, so an answered hold is durable exactly as a single commit would be.
 /// </summary>
 /// <remarks>
@@ -45,7 +45,9 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
     public SqliteGroupCommitOrderWriter(string connectionString, string synchronous, ILogger<SqliteGroupCommitOrderWriter> logger)
     {
         _connectionString = connectionString;
-        _pragmas = SqlitePragmas.Sql(synchronous) + " PRAGMA foreign_keys=ON;";
+        // Foreign keys as EF enforces them; a page cache and memory map large enough that the indexes a hold
+        // touches stay in memory; statement journals in memory.
+        _pragmas = SqlitePragmas.Sql(synchronous) + " PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;";
         _gate = SqliteWriteGate.For(connectionString);
         _logger = logger;
         _loop = Task.Run(RunAsync);
@@ -134,7 +136,7 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
                 }
                 catch (SqliteException ex) when (!IsTransactionGone(s))
                 {
-                    // Only this hold's savepoint was rolled back; the others stand.
+                    // Nothing of this hold was kept; the others stand.
                     failures[i] = ex;
                 }
             }
@@ -162,59 +164,61 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
         }
     }
 
+    /// <summary>
+    /// One hold inside the batch's transaction, in three statements: the fan's count, the order row, and all its
+    /// lines in one multi-row insert. SQLite undoes a failed statement whole, so a line refused by the unique
+    /// index leaves no line of this order; the order row is then deleted, and nothing of the hold remains.
+    /// </summary>
     private static PlaceOrderOutcome WriteOne(Statements s, PendingWrite write)
     {
         var order = write.Order;
-        s.Savepoint.ExecuteNonQuery();
+        var orderId = Text(order.Id);
+        s.CountFan.Parameters[0].Value = Text(order.FanId);
+        s.CountFan.Parameters[1].Value = order.PerformanceId;
+        s.CountFan.Parameters[2].Value = write.Now.UtcTicks;
+        var held = Convert.ToInt32(s.CountFan.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (held + order.Lines.Count > write.MaxSeatsPerFan)
+        {
+            return PlaceOrderOutcome.FanLimit(held);
+        }
+
+        var p = s.InsertOrder.Parameters;
+        p[0].Value = orderId;
+        p[1].Value = Text(order.FanId);
+        p[2].Value = order.PerformanceId;
+        p[3].Value = (int)order.Status;
+        p[4].Value = order.TotalAmount;
+        p[5].Value = order.CreatedAt.UtcTicks;
+        p[6].Value = order.ExpiresAt.UtcTicks;
+        p[7].Value = order.UpdatedAt.UtcTicks;
+        p[8].Value = order.Version;
+        s.InsertOrder.ExecuteNonQuery();
         try
         {
-            s.CountFan.Parameters[0].Value = Text(order.FanId);
-            s.CountFan.Parameters[1].Value = order.PerformanceId;
-            s.CountFan.Parameters[2].Value = write.Now.UtcTicks;
-            var held = Convert.ToInt32(s.CountFan.ExecuteScalar(), CultureInfo.InvariantCulture);
-            if (held + order.Lines.Count > write.MaxSeatsPerFan)
+            var insertLines = s.InsertLines(order.Lines.Count);
+            var l = insertLines.Parameters;
+            l[0].Value = orderId;
+            for (var i = 0; i < order.Lines.Count; i++)
             {
-                s.RollbackToSavepoint.ExecuteNonQuery();
-                return PlaceOrderOutcome.FanLimit(held);
+                var line = order.Lines[i];
+                l[1 + (i * Statements.LineColumns)].Value = line.PerformanceId;
+                l[2 + (i * Statements.LineColumns)].Value = line.SeatId;
+                l[3 + (i * Statements.LineColumns)].Value = line.Label;
+                l[4 + (i * Statements.LineColumns)].Value = line.GradeCode;
+                l[5 + (i * Statements.LineColumns)].Value = line.Price;
+                l[6 + (i * Statements.LineColumns)].Value = line.IsLive;
             }
 
-            var p = s.InsertOrder.Parameters;
-            p[0].Value = Text(order.Id);
-            p[1].Value = Text(order.FanId);
-            p[2].Value = order.PerformanceId;
-            p[3].Value = (int)order.Status;
-            p[4].Value = order.TotalAmount;
-            p[5].Value = order.CreatedAt.UtcTicks;
-            p[6].Value = order.ExpiresAt.UtcTicks;
-            p[7].Value = order.UpdatedAt.UtcTicks;
-            p[8].Value = order.Version;
-            s.InsertOrder.ExecuteNonQuery();
-            foreach (var line in order.Lines)
-            {
-                var l = s.InsertLine.Parameters;
-                l[0].Value = Text(order.Id);
-                l[1].Value = line.PerformanceId;
-                l[2].Value = line.SeatId;
-                l[3].Value = line.Label;
-                l[4].Value = line.GradeCode;
-                l[5].Value = line.Price;
-                l[6].Value = line.IsLive;
-                s.InsertLine.ExecuteNonQuery();
-            }
-
-            s.Release.ExecuteNonQuery();
+            insertLines.ExecuteNonQuery();
             return PlaceOrderOutcome.Placed;
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint && ex.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey)
+        catch (SqliteException ex) when (!IsTransactionGone(s))
         {
-            s.RollbackToSavepoint.ExecuteNonQuery();
-            return PlaceOrderOutcome.SeatsTaken(TakenSeats(s.Connection, order));
-        }
-        catch
-        {
-            if (!IsTransactionGone(s))
+            s.DeleteOrder.Parameters[0].Value = orderId;
+            s.DeleteOrder.ExecuteNonQuery();
+            if (ex.SqliteErrorCode == SqliteConstraint && ex.SqliteExtendedErrorCode == SqliteConstraintUnique)
             {
-                s.RollbackToSavepoint.ExecuteNonQuery();
+                return PlaceOrderOutcome.SeatsTaken(TakenSeats(s.Connection, order));
             }
 
             throw;
@@ -244,7 +248,7 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
         return taken.Count > 0 ? taken : order.Lines.Select(l => l.SeatId).ToList();
     }
 
-    /// <summary>SQLite rolls a whole transaction back on some errors (disk full, I/O); then no savepoint is left to undo.</summary>
+    /// <summary>SQLite rolls a whole transaction back on some errors (disk full, I/O); then the batch fails whole.</summary>
     private static bool IsTransactionGone(Statements s) => s.Connection.Handle is { } handle && SQLitePCL.raw.sqlite3_get_autocommit(handle) != 0;
 
     private static void RollbackQuietly(Statements s)
@@ -283,6 +287,7 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
     private sealed class Statements : IDisposable
     {
         private readonly List<SqliteCommand> _all = [];
+        private readonly Dictionary<int, SqliteCommand> _insertLines = [];
 
         private Statements(SqliteConnection connection)
         {
@@ -290,9 +295,7 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
             Begin = Prepare("BEGIN IMMEDIATE;");
             Commit = Prepare("COMMIT;");
             Rollback = Prepare("ROLLBACK;");
-            Savepoint = Prepare("SAVEPOINT hold;");
-            Release = Prepare("RELEASE hold;");
-            RollbackToSavepoint = Prepare("ROLLBACK TO hold; RELEASE hold;");
+            DeleteOrder = Prepare("DELETE FROM \"Orders\" WHERE \"Id\" = $id;", ("$id", SqliteType.Text));
             CountFan = Prepare(
                 """
                 SELECT COUNT(*) FROM "Orders" AS o
@@ -310,13 +313,6 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
                 ("$id", SqliteType.Text), ("$fan", SqliteType.Text), ("$performance", SqliteType.Integer), ("$status", SqliteType.Integer),
                 ("$total", SqliteType.Integer), ("$created", SqliteType.Integer), ("$expires", SqliteType.Integer),
                 ("$updated", SqliteType.Integer), ("$version", SqliteType.Integer));
-            InsertLine = Prepare(
-                """
-                INSERT INTO "OrderLines" ("OrderId", "PerformanceId", "SeatId", "Label", "GradeCode", "Price", "IsLive")
-                VALUES ($order, $performance, $seat, $label, $grade, $price, $live);
-                """,
-                ("$order", SqliteType.Text), ("$performance", SqliteType.Integer), ("$seat", SqliteType.Integer), ("$label", SqliteType.Text),
-                ("$grade", SqliteType.Text), ("$price", SqliteType.Integer), ("$live", SqliteType.Integer));
         }
 
         public SqliteConnection Connection { get; }
@@ -327,17 +323,42 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
 
         public SqliteCommand Rollback { get; }
 
-        public SqliteCommand Savepoint { get; }
-
-        public SqliteCommand Release { get; }
-
-        public SqliteCommand RollbackToSavepoint { get; }
+        public SqliteCommand DeleteOrder { get; }
 
         public SqliteCommand CountFan { get; }
 
         public SqliteCommand InsertOrder { get; }
 
-        public SqliteCommand InsertLine { get; }
+        /// <summary>The columns of a line that vary per line (the order id is one parameter for all).</summary>
+        public const int LineColumns = 6;
+
+        /// <summary>The multi-row insert of an order's lines, prepared once per number of lines.</summary>
+        public SqliteCommand InsertLines(int count)
+        {
+            if (_insertLines.TryGetValue(count, out var command))
+            {
+                return command;
+            }
+
+            var sql = new StringBuilder("INSERT INTO \"OrderLines\" (\"OrderId\", \"PerformanceId\", \"SeatId\", \"Label\", \"GradeCode\", \"Price\", \"IsLive\") VALUES ");
+            var parameters = new List<(string, SqliteType)> { ("$order", SqliteType.Text) };
+            for (var i = 0; i < count; i++)
+            {
+                var n = i.ToString(CultureInfo.InvariantCulture);
+                sql.Append(i == 0 ? "(" : ", (").Append("$order, $performance").Append(n).Append(", $seat").Append(n).Append(", $label").Append(n)
+                    .Append(", $grade").Append(n).Append(", $price").Append(n).Append(", $live").Append(n).Append(')');
+                parameters.Add(("$performance" + n, SqliteType.Integer));
+                parameters.Add(("$seat" + n, SqliteType.Integer));
+                parameters.Add(("$label" + n, SqliteType.Text));
+                parameters.Add(("$grade" + n, SqliteType.Text));
+                parameters.Add(("$price" + n, SqliteType.Integer));
+                parameters.Add(("$live" + n, SqliteType.Integer));
+            }
+
+            command = Prepare(sql.Append(';').ToString(), [.. parameters]);
+            _insertLines[count] = command;
+            return command;
+        }
 
         public static Statements Open(string connectionString, string pragmas)
         {
