@@ -4,7 +4,7 @@
 #   2. 2-seat holds with 64 concurrent clients, every hold a real success (201);
 #   3. seat map of a 5,000-seat and a 40,000-seat performance (gzip, cached render): size and latency.
 # Everything runs in one go so the ratios compare like with like. Needs: dotnet, redis-server, wrk, curl.
-# Usage: bench/run-bench.sh [duration-seconds]   (results are printed; copy them into docs/BENCHMARKS.md)
+# Usage: [ROUNDS=3] [FANS=1500] bench/run-bench.sh [duration-seconds]   (results are printed; copy them into docs/BENCHMARKS.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
@@ -45,17 +45,25 @@ perf_body() {
   echo "{\"startsAt\":\"$starts\",\"salesOpenAt\":\"$open\",\"salesCloseAt\":\"$close\",\"maxSeatsPerOrder\":4,\"maxSeatsPerFan\":100,\
 \"seatMap\":{\"grades\":[{\"code\":\"R\",\"name\":\"R\",\"price\":100000}],\"sections\":[${out%,}]}}"
 }
+perf_body 30 100 > "$work/p150k.json"   # 30 x 50 x 100 = 150,000 seats: room for 75,000 2-seat holds
 perf_body 20 100 > "$work/p100k.json"   # 20 x 50 x 100 = 100,000 seats
 perf_body 8 100 > "$work/p40k.json"     # 8 x 50 x 100 = 40,000 seats
 upload_start=$(date +%s.%N)
-big=$(curl -fs -XPOST "$api/api/organizer/events/$event/performances" -H "authorization: Bearer $org" -H 'content-type: application/json' --data-binary @"$work/p100k.json" | json id)
+p100=$(curl -fs -XPOST "$api/api/organizer/events/$event/performances" -H "authorization: Bearer $org" -H 'content-type: application/json' --data-binary @"$work/p100k.json" | json id)
 upload_end=$(date +%s.%N)
+ROUNDS=${ROUNDS:-3}
+holdperfs=()   # one fresh 150,000-seat performance per round: fresh seats, and every fan's limit starts at zero
+for _ in $(seq 1 "$ROUNDS"); do
+  holdperfs+=("$(curl -fs -XPOST "$api/api/organizer/events/$event/performances" -H "authorization: Bearer $org" -H 'content-type: application/json' --data-binary @"$work/p150k.json" | json id)")
+done
 p40=$(curl -fs -XPOST "$api/api/organizer/events/$event/performances" -H "authorization: Bearer $org" -H 'content-type: application/json' --data-binary @"$work/p40k.json" | json id)
 curl -fs -XPOST "$api/api/organizer/events/$event/publish" -H "authorization: Bearer $org" >/dev/null
-first_seat=$(curl -fs "$api/api/performances/$big/seats" | grep -o '"seats":\[\[[0-9]*' | grep -o '[0-9]*$')
-echo "100,000-seat upload: $(echo "$upload_end - $upload_start" | bc) s; performances $big (100k), $p40 (40k)"
+first_seat_of() { curl -fs "$api/api/performances/$1/seats" | grep -o '"seats":\[\[[0-9]*' | grep -o '[0-9]*$'; }
+echo "100,000-seat upload: $(echo "$upload_end - $upload_start" | bc) s; performances ${holdperfs[*]} (150k, holds), $p100 (100k, warm-up), $p40 (40k)"
 
-fans=${FANS:-160}
+# Each fan holds up to 50 times (100 seats, the performance's per-fan limit), so a run of D seconds at R holds/s
+# needs D*R/50 fans; registering them is the slow part of the set-up (password hashing).
+fans=${FANS:-1500}
 : > "$work/tokens"
 batch=()
 for i in $(seq 1 "$fans"); do
@@ -73,15 +81,31 @@ if [ "${#batch[@]}" -gt 0 ]; then wait "${batch[@]}"; fi
 cat "$work"/t/* > "$work/tokens"
 echo "fans: $(wc -l < "$work/tokens")"
 
-echo "== trivial endpoint (GET /health)"
-wrk -t$THREADS -c$CONNECTIONS -d"${DURATION}s" --latency "$api/health" | tee "$work/trivial.txt" | grep -E "Requests/sec|50%|99%"
-echo "== 2-seat holds"
-TOKENS="$work/tokens" PERF=$big FIRST_SEAT=$first_seat HOLDS_PER_FAN=50 THREADS=$THREADS \
-  wrk -t$THREADS -c$CONNECTIONS -d"${DURATION}s" --latency -s bench/holds.lua "$api" | tee "$work/holds.txt" | grep -E "Requests/sec|HOLDS"
-trivial=$(grep Requests/sec "$work/trivial.txt" | awk '{print $2}')
-created=$(sed -n 's/.*created=\([0-9]*\).*/\1/p' "$work/holds.txt"); secs=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "$work/holds.txt")
-holds_per_sec=$(echo "scale=1; $created / $secs" | bc)
-echo "holds/s (201 only): $holds_per_sec; trivial req/s: $trivial; ratio: $(echo "scale=3; $holds_per_sec / $trivial" | bc)"
+holds_round() { # performance, seconds, output file
+  TOKENS="$work/tokens" PERF=$1 FIRST_SEAT=$(first_seat_of "$1") HOLDS_PER_FAN=50 THREADS=$THREADS \
+    wrk -t$THREADS -c$CONNECTIONS -d"$2s" --latency -s bench/holds.lua "$api" > "$3"
+}
+echo "== warm-up (JIT, caches): 5 s of each, not counted"
+wrk -t$THREADS -c$CONNECTIONS -d5s "$api/health" >/dev/null
+holds_round "$p100" 5 "$work/warm.txt"; grep HOLDS "$work/warm.txt"
+echo "== $ROUNDS rounds: trivial endpoint (GET /health), then 2-seat holds, ${DURATION} s each"
+printf '| round | trivial req/s | trivial p50 | holds 201/s | non-201 | hold p50 | hold p99 | holds / trivial |\n|---|---|---|---|---|---|---|---|\n' > "$work/table.md"
+ratios=()
+for r in $(seq 1 "$ROUNDS"); do
+  wrk -t$THREADS -c$CONNECTIONS -d"${DURATION}s" --latency "$api/health" > "$work/trivial.txt"
+  holds_round "${holdperfs[$((r - 1))]}" "$DURATION" "$work/holds.txt"
+  trivial=$(grep Requests/sec "$work/trivial.txt" | awk '{print $2}')
+  trivial_p50=$(grep -E '^ +50%' "$work/trivial.txt" | awk '{print $2}')
+  line=$(grep HOLDS "$work/holds.txt")
+  created=$(sed -n 's/.*created=\([0-9]*\).*/\1/p' <<<"$line"); other=$(sed -n 's/.*other=\([0-9]*\).*/\1/p' <<<"$line")
+  secs=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<<"$line")
+  p50=$(sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p' <<<"$line"); p99=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$line")
+  holds_per_sec=$(echo "scale=1; $created / $secs" | bc)
+  ratio=$(echo "scale=3; $holds_per_sec / $trivial" | bc); ratios+=("$ratio")
+  echo "| $r | $trivial | $trivial_p50 | $holds_per_sec | $other | ${p50} ms | ${p99} ms | $ratio |" | tee -a "$work/table.md"
+done
+echo; cat "$work/table.md"
+echo "median holds / trivial: $(printf '%s\n' "${ratios[@]}" | sort -n | sed -n "$(( (ROUNDS + 1) / 2 ))p")"
 
 echo "== seat maps"
 for p in 1 "$p40"; do
