@@ -15,8 +15,12 @@ end
 function init(args)
   tokens = {}
   for line in io.lines(os.getenv("TOKENS")) do tokens[#tokens + 1] = line end
-  perf = os.getenv("PERF")
-  first_seat = tonumber(os.getenv("FIRST_SEAT"))
+  -- PERF and FIRST_SEAT may list several performances (comma-separated, each SEATS_PER_PERF seats, default
+  -- 100,000): requests fill the first, then go on to the next.
+  perfs, first_seats = {}, {}
+  for v in string.gmatch(os.getenv("PERF"), "[^,]+") do perfs[#perfs + 1] = v end
+  for v in string.gmatch(os.getenv("FIRST_SEAT"), "[^,]+") do first_seats[#first_seats + 1] = tonumber(v) end
+  seats_per_perf = tonumber(os.getenv("SEATS_PER_PERF") or "100000")
   holds_per_fan = tonumber(os.getenv("HOLDS_PER_FAN"))
   offset = tonumber(os.getenv("OFFSET") or "0")
   nthreads = tonumber(os.getenv("THREADS"))
@@ -30,9 +34,10 @@ function request()
   local k = offset + n * nthreads + (id - 1)
   n = n + 1
   local fan = tokens[(math.floor(k / holds_per_fan) % #tokens) + 1]
-  local seat = first_seat + k * 2
+  local p = math.min(math.floor(k * 2 / seats_per_perf), #perfs - 1) + 1
+  local seat = first_seats[p] + k * 2 - (p - 1) * seats_per_perf
   local body = string.format('{"seatIds":[%d,%d]}', seat, seat + 1)
-  return wrk.format("POST", "/api/performances/" .. perf .. "/holds",
+  return wrk.format("POST", "/api/performances/" .. perfs[p] .. "/holds",
     { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. fan }, body)
 end
 

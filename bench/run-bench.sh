@@ -45,21 +45,20 @@ perf_body() {
   echo "{\"startsAt\":\"$starts\",\"salesOpenAt\":\"$open\",\"salesCloseAt\":\"$close\",\"maxSeatsPerOrder\":4,\"maxSeatsPerFan\":100,\
 \"seatMap\":{\"grades\":[{\"code\":\"R\",\"name\":\"R\",\"price\":100000}],\"sections\":[${out%,}]}}"
 }
-perf_body 30 100 > "$work/p150k.json"   # 30 x 50 x 100 = 150,000 seats: room for 75,000 2-seat holds
 perf_body 20 100 > "$work/p100k.json"   # 20 x 50 x 100 = 100,000 seats
 perf_body 8 100 > "$work/p40k.json"     # 8 x 50 x 100 = 40,000 seats
 upload_start=$(date +%s.%N)
 p100=$(curl -fs -XPOST "$api/api/organizer/events/$event/performances" -H "authorization: Bearer $org" -H 'content-type: application/json' --data-binary @"$work/p100k.json" | json id)
 upload_end=$(date +%s.%N)
 ROUNDS=${ROUNDS:-3}
-holdperfs=()   # one fresh 150,000-seat performance per round: fresh seats, and every fan's limit starts at zero
-for _ in $(seq 1 "$ROUNDS"); do
-  holdperfs+=("$(curl -fs -XPOST "$api/api/organizer/events/$event/performances" -H "authorization: Bearer $org" -H 'content-type: application/json' --data-binary @"$work/p150k.json" | json id)")
+holdperfs=()   # per round two fresh 100,000-seat performances (room for 100,000 2-seat holds): fresh seats, every fan's limit at zero
+for _ in $(seq 1 $((ROUNDS * 2))); do
+  holdperfs+=("$(curl -fs -XPOST "$api/api/organizer/events/$event/performances" -H "authorization: Bearer $org" -H 'content-type: application/json' --data-binary @"$work/p100k.json" | json id)")
 done
 p40=$(curl -fs -XPOST "$api/api/organizer/events/$event/performances" -H "authorization: Bearer $org" -H 'content-type: application/json' --data-binary @"$work/p40k.json" | json id)
 curl -fs -XPOST "$api/api/organizer/events/$event/publish" -H "authorization: Bearer $org" >/dev/null
 first_seat_of() { curl -fs "$api/api/performances/$1/seats" | grep -o '"seats":\[\[[0-9]*' | grep -o '[0-9]*$'; }
-echo "100,000-seat upload: $(echo "$upload_end - $upload_start" | bc) s; performances ${holdperfs[*]} (150k, holds), $p100 (100k, warm-up), $p40 (40k)"
+echo "100,000-seat upload: $(echo "$upload_end - $upload_start" | bc) s; performances ${holdperfs[*]} (100k each, two per round), $p100 (100k, warm-up), $p40 (40k)"
 
 # Each fan holds up to 50 times (100 seats, the performance's per-fan limit), so a run of D seconds at R holds/s
 # needs D*R/50 fans; registering them is the slow part of the set-up (password hashing).
@@ -81,8 +80,10 @@ if [ "${#batch[@]}" -gt 0 ]; then wait "${batch[@]}"; fi
 cat "$work"/t/* > "$work/tokens"
 echo "fans: $(wc -l < "$work/tokens")"
 
-holds_round() { # performance, seconds, output file
-  TOKENS="$work/tokens" PERF=$1 FIRST_SEAT=$(first_seat_of "$1") HOLDS_PER_FAN=50 THREADS=$THREADS \
+holds_round() { # performances "a,b", seconds, output file
+  local firsts="" q
+  for q in ${1//,/ }; do firsts="$firsts${firsts:+,}$(first_seat_of "$q")"; done
+  TOKENS="$work/tokens" PERF=$1 FIRST_SEAT=$firsts HOLDS_PER_FAN=50 THREADS=$THREADS \
     wrk -t$THREADS -c$CONNECTIONS -d"$2s" --latency -s bench/holds.lua "$api" > "$3"
 }
 echo "== warm-up (JIT, caches): 5 s of each, not counted"
@@ -93,7 +94,7 @@ printf '| round | trivial req/s | trivial p50 | holds 201/s | non-201 | hold p50
 ratios=()
 for r in $(seq 1 "$ROUNDS"); do
   wrk -t$THREADS -c$CONNECTIONS -d"${DURATION}s" --latency "$api/health" > "$work/trivial.txt"
-  holds_round "${holdperfs[$((r - 1))]}" "$DURATION" "$work/holds.txt"
+  holds_round "${holdperfs[$((2 * r - 2))]},${holdperfs[$((2 * r - 1))]}" "$DURATION" "$work/holds.txt"
   trivial=$(grep Requests/sec "$work/trivial.txt" | awk '{print $2}')
   trivial_p50=$(grep -E '^ +50%' "$work/trivial.txt" | awk '{print $2}')
   line=$(grep HOLDS "$work/holds.txt")
