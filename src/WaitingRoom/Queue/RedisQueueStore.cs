@@ -9,19 +9,22 @@ namespace Ticketing.WaitingRoom.Queue;
 /// Production adapter: the queue lives in Redis; every operation is one Lua script (see <see cref="RedisScripts"/>),
 /// so any number of WaitingRoom instances can share it. Room definitions are cached for a second per instance;
 /// the values that pace admission (mode, rate, cap, opening) are read by the scripts themselves.
+/// Status requests of one room that arrive while its previous status script is still running are sent together
+/// as the next script call (see <see cref="StatusBatcher"/>).
 /// </summary>
-internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPrefix = "wr") : IQueueStore
+internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, string keyPrefix = "wr") : IQueueStore
 {
     private const long DefinitionCacheMs = 1000;
     private const long Micro = 1_000_000;
 
     private static readonly RedisValue[] DefinitionFields = ["mode", "rate", "cap", "opens", "life", "perfs"];
     private static readonly Script JoinScript = new(RedisScripts.Join);
-    private static readonly Script StatusScript = new(RedisScripts.Status);
+    private static readonly Script StatusScript = new(RedisScripts.StatusMany);
     private static readonly Script ClaimScript = new(RedisScripts.Claim);
 
     private readonly ConcurrentDictionary<string, CachedDefinition> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RedisKey[]> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StatusBatcher> _statusBatchers = new(StringComparer.Ordinal);
     private readonly string _roomsKey = keyPrefix + ":rooms";
 
     private IDatabase Db => redis.GetDatabase();
@@ -109,8 +112,8 @@ internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPr
     public async ValueTask<FanView> JoinAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
         ReadFan((RedisResult[])(await EvaluateAsync(JoinScript, Keys(roomId), FanArgs(nowMs, seed, fanId, abandonAfterMs)).ConfigureAwait(false))!);
 
-    public async ValueTask<FanView> StatusAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
-        ReadFan((RedisResult[])(await EvaluateAsync(StatusScript, Keys(roomId), FanArgs(nowMs, seed, fanId, abandonAfterMs)).ConfigureAwait(false))!);
+    public ValueTask<FanView> StatusAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
+        new(StatusBatcherFor(roomId).Enqueue(fanId, nowMs, seed, abandonAfterMs));
 
     public async ValueTask<ClaimResult> ClaimAsync(string roomId, string fanId, long place, long nowMs, ulong seed, long passExpiresAtMs, string jti)
     {
@@ -216,6 +219,18 @@ internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPr
             (double)(long)r[12] / Micro);
         var jti = (string?)r[4];
         return new FanView(kind, (long)r[1], (long)r[2], (long)r[3], string.IsNullOrEmpty(jti) ? null : jti, snapshot);
+    }
+
+    /// <summary>One batcher per existing room (bounded like the key cache); other ids get a throwaway one.</summary>
+    private StatusBatcher StatusBatcherFor(string roomId)
+    {
+        if (_statusBatchers.TryGetValue(roomId, out var batcher))
+        {
+            return batcher;
+        }
+
+        batcher = new StatusBatcher(this, roomId);
+        return _statusBatchers.Count < 10_000 && _cache.ContainsKey(roomId) ? _statusBatchers.GetOrAdd(roomId, batcher) : batcher;
     }
 
     private static RedisValue[] FanArgs(long nowMs, ulong seed, string fanId, long abandonAfterMs) =>

@@ -72,7 +72,7 @@ internal static class RedisScripts
           return { v[1], v[2], v[3], v[4], v[5], r.mode, r.opened and 1 or 0, r.pre, r.tail, r.serving, r.seed, r.opens, r.rate }
         end
 
-        local function inspect(fanId, rec, now, abandon, r)
+        local function inspect(fanId, rec, now, nowText, abandon, r)
           local kind, num, seen, rest = string.match(rec, '^(%a)(%d+):(%d+)(.*)$')
           if kind == 'X' then return { 5, tonumber(num), 0, 0, '' } end
           if kind == 'A' then
@@ -88,7 +88,7 @@ internal static class RedisScripts
             return { 5, tonumber(num), 0, 0, '' }
           end
           if now - tonumber(seen) >= 5000 then
-            redis.call('HSET', KEYS[3], fanId, kind .. num .. ':' .. ARGV[1])
+            redis.call('HSET', KEYS[3], fanId, kind .. num .. ':' .. nowText)
           end
           if kind == 'P' then return { 2, tonumber(num), 0, 0, '' } end
           return { 3, tonumber(num), 0, 0, '' }
@@ -103,7 +103,7 @@ internal static class RedisScripts
         if not r then return { 0 } end
         local rec = redis.call('HGET', KEYS[3], ARGV[3])
         if rec then
-          local v = inspect(ARGV[3], rec, now, tonumber(ARGV[4]), r)
+          local v = inspect(ARGV[3], rec, now, ARGV[1], tonumber(ARGV[4]), r)
           if v[1] == 2 or v[1] == 3 or v[1] == 4 then return out(v, r) end
         end
         if r.mode == 'closed' then return out({ 6, 0, 0, 0, '' }, r) end
@@ -121,14 +121,43 @@ internal static class RedisScripts
         return out({ 3, r.tail, 0, 0, '' }, r)
         """;
 
-    /// <summary>ARGV: now, seed, fanId, abandonAfterMs.</summary>
-    public const string Status = Prelude + """
-        local now = tonumber(ARGV[1])
-        local r = advance(now, ARGV[2])
+    /// <summary>
+    /// Status for a batch of fans of one room (the adapter groups concurrent requests; a batch of one is the plain case).
+    /// ARGV: latest now of the batch, seed, then per fan: fanId, now, abandonAfterMs.
+    /// Returns {0} for no room, else {1, mode, opened, pre, tail, serving, seed, opens, rate} followed per fan by
+    /// {kind, number} or, for an admitted fan, {4, place, iat, exp, jti}. The room is advanced once for the batch;
+    /// a fan listed twice is read once, so its record is never inspected (and counted abandoned) twice.
+    /// </summary>
+    public const string StatusMany = Prelude + """
+        local r = advance(tonumber(ARGV[1]), ARGV[2])
         if not r then return { 0 } end
-        local rec = redis.call('HGET', KEYS[3], ARGV[3])
-        if not rec then return out({ 1, 0, 0, 0, '' }, r) end
-        return out(inspect(ARGV[3], rec, now, tonumber(ARGV[4]), r), r)
+        local res = { 1, r.mode, r.opened and 1 or 0, r.pre, r.tail, r.serving, r.seed, r.opens, r.rate }
+        local ids = {}
+        for i = 3, #ARGV, 3 do ids[#ids + 1] = ARGV[i] end
+        local recs = redis.call('HMGET', KEYS[3], unpack(ids))
+        local done = {}
+        for j = 1, #ids do
+          local id = ids[j]
+          local v = done[id]
+          if not v then
+            local rec = recs[j]
+            if rec then
+              v = inspect(id, rec, tonumber(ARGV[3 * j + 1]), ARGV[3 * j + 1], tonumber(ARGV[3 * j + 2]), r)
+            else
+              v = { 1, 0, 0, 0, '' }
+            end
+            done[id] = v
+          end
+          local n = #res
+          res[n + 1] = v[1]
+          res[n + 2] = v[2]
+          if v[1] == 4 then
+            res[n + 3] = v[3]
+            res[n + 4] = v[4]
+            res[n + 5] = v[5]
+          end
+        end
+        return res
         """;
 
     /// <summary>ARGV: now, seed, fanId, place, passExpiresAtMs, jti. Returns {0 admitted | 1 not yet | 2 cap full | 3 gone, iat, exp, jti}.</summary>

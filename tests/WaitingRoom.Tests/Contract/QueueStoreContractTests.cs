@@ -434,6 +434,50 @@ public abstract class QueueStoreContractTests
     }
 
     [Fact]
+    public async Task Concurrent_status_requests_each_get_their_own_answer_and_a_silent_fan_is_dropped_once()
+    {
+        var id = NewRoomId();
+        Store.PutRoom(Room(id, 1, RoomMode.Paused), T0, Seed);
+        for (var i = 0; i < 200; i++)
+        {
+            Store.Join(id, Fan(i), T0, Seed, Abandon);
+        }
+
+        // Fans 0-99 asked shortly before; fans 100-199 have been silent since they joined.
+        KeepAlive(Store, id, 0, 100, T0 + Abandon - 10_000);
+        var now = T0 + Abandon + 1000;
+        Assert.NotNull(Store.CachedRoom(id)); // as the service does before a status: the room is known to this instance
+
+        // Every fan asks three times at once (a page poll, a retry, a second tab), all started before any answer.
+        var calls = new List<(int Fan, Task<FanView> View)>();
+        for (var i = 0; i < 200; i++)
+        {
+            for (var k = 0; k < 3; k++)
+            {
+                calls.Add((i, Store.StatusAsync(id, Fan(i), now, Seed, Abandon).AsTask()));
+            }
+        }
+
+        await Task.WhenAll(calls.Select(c => c.View));
+        foreach (var (fan, task) in calls)
+        {
+            var view = await task;
+            if (fan < 100)
+            {
+                Assert.Equal(FanKind.Queued, view.Kind);
+                Assert.Equal(fan + 1, view.Number);
+                Assert.Equal(0, view.Room.Serving);
+            }
+            else
+            {
+                Assert.Equal(FanKind.Expired, view.Kind);
+            }
+        }
+
+        Assert.Equal(100, Store.Stats(id, now, Seed)!.Abandoned);
+    }
+
+    [Fact]
     public void Rooms_can_be_listed_replaced_and_deleted()
     {
         var id = NewRoomId();
