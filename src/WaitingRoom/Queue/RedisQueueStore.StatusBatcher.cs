@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Globalization;
+using System.Text;
 using StackExchange.Redis;
 using Ticketing.WaitingRoom.Rooms;
 
@@ -60,10 +62,11 @@ internal sealed partial class RedisQueueStore
             while (true)
             {
                 RedisResult[]? result = null;
+                long nowMs = 0;
                 Exception? error = null;
                 try
                 {
-                    result = await call.ConfigureAwait(false);
+                    (result, nowMs) = await call.ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -77,7 +80,7 @@ internal sealed partial class RedisQueueStore
                     call = EvaluateAsync(next);
                 }
 
-                Complete(batch, result, error);
+                Complete(batch, result, nowMs, error);
                 if (next is null)
                 {
                     return;
@@ -87,6 +90,7 @@ internal sealed partial class RedisQueueStore
             }
         }
 
+        /// <summary>Takes the fans that queued up meanwhile (at most <see cref="MaxStatusBatch"/>, all with the first one's abandonment limit).</summary>
         private List<PendingStatus>? TakeWaiting()
         {
             lock (_gate)
@@ -97,38 +101,49 @@ internal sealed partial class RedisQueueStore
                     return null;
                 }
 
-                if (_waiting.Count <= MaxStatusBatch)
+                var abandonAfterMs = _waiting[0].AbandonAfterMs;
+                if (_waiting.Count <= MaxStatusBatch && _waiting.TrueForAll(p => p.AbandonAfterMs == abandonAfterMs))
                 {
                     var all = _waiting;
                     _waiting = [];
                     return all;
                 }
 
-                var first = _waiting.GetRange(0, MaxStatusBatch);
-                _waiting.RemoveRange(0, MaxStatusBatch);
-                return first;
+                var batch = new List<PendingStatus>(MaxStatusBatch);
+                var rest = new List<PendingStatus>(_waiting.Count);
+                foreach (var pending in _waiting)
+                {
+                    (batch.Count < MaxStatusBatch && pending.AbandonAfterMs == abandonAfterMs ? batch : rest).Add(pending);
+                }
+
+                _waiting = rest;
+                return batch;
             }
         }
 
-        private async Task<RedisResult[]> EvaluateAsync(List<PendingStatus> batch)
+        /// <summary>
+        /// The script runs at the latest "now" of the batch (all of them are within one round trip of each other, and a
+        /// request is never answered as of a time before it was made).
+        /// </summary>
+        private async Task<(RedisResult[] Result, long NowMs)> EvaluateAsync(List<PendingStatus> batch)
         {
-            var args = new RedisValue[2 + (3 * batch.Count)];
-            var latest = long.MinValue;
-            var i = 2;
+            var args = new RedisValue[3 + batch.Count];
+            var now = long.MinValue;
+            var i = 3;
             foreach (var pending in batch)
             {
-                latest = Math.Max(latest, pending.NowMs);
+                now = Math.Max(now, pending.NowMs);
                 args[i++] = pending.FanId;
-                args[i++] = pending.NowMs;
-                args[i++] = pending.AbandonAfterMs;
             }
 
-            args[0] = latest;
+            args[0] = now;
             args[1] = Seed(batch[0].Seed);
-            return (RedisResult[])(await store.EvaluateAsync(StatusScript, store.Keys(roomId), args).ConfigureAwait(false))!;
+            args[2] = batch[0].AbandonAfterMs;
+            var result = (RedisResult[])(await store.EvaluateAsync(StatusScript, store.Keys(roomId), args).ConfigureAwait(false))!;
+            return (result, now);
         }
 
-        private static void Complete(List<PendingStatus> batch, RedisResult[]? r, Exception? error)
+        private static void Complete(List<PendingStatus> batch, RedisResult[]? r, long nowMs, Exception? error)
         {
             if (error is not null)
             {
@@ -156,18 +171,7 @@ internal sealed partial class RedisQueueStore
                 var at = 9;
                 foreach (var pending in batch)
                 {
-                    var kind = (FanKind)(int)r[at];
-                    var number = (long)r[at + 1];
-                    if (kind == FanKind.Admitted)
-                    {
-                        pending.TrySetResult(new FanView(kind, number, (long)r[at + 2], (long)r[at + 3], (string?)r[at + 4], snapshot));
-                        at += 5;
-                    }
-                    else
-                    {
-                        pending.TrySetResult(new FanView(kind, number, 0, 0, null, snapshot));
-                        at += 2;
-                    }
+                    pending.TrySetResult(ReadRecord((byte[]?)r[at++], nowMs, snapshot));
                 }
             }
             catch (Exception ex)
@@ -179,6 +183,53 @@ internal sealed partial class RedisQueueStore
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Reads a fan record as the status script left it: <c>P{index}:{seen}</c>, <c>Q{place}:{seen}</c>,
+    /// <c>X{n}:{seen}</c> or <c>A{place}:{seen}:{iat}:{exp}:{jti}</c>; an admitted record whose pass has expired is
+    /// <see cref="FanKind.Expired"/>, as in the other scripts.
+    /// </summary>
+    private static FanView ReadRecord(byte[]? record, long nowMs, RoomSnapshot snapshot)
+    {
+        if (record is null)
+        {
+            return new FanView(FanKind.Unknown, 0, 0, 0, null, snapshot);
+        }
+
+        var kind = record[0] switch
+        {
+            (byte)'P' => FanKind.PreQueue,
+            (byte)'Q' => FanKind.Queued,
+            (byte)'A' => FanKind.Admitted,
+            (byte)'X' => FanKind.Expired,
+            _ => throw new FormatException("Unknown fan record kind."),
+        };
+        ReadOnlySpan<byte> rest = record.AsSpan(1);
+        var number = NextNumber(ref rest);
+        if (kind != FanKind.Admitted)
+        {
+            return new FanView(kind, number, 0, 0, null, snapshot);
+        }
+
+        NextNumber(ref rest); // seen
+        var issuedAt = NextNumber(ref rest);
+        var expiresAt = NextNumber(ref rest);
+        return expiresAt > nowMs
+            ? new FanView(FanKind.Admitted, number, issuedAt, expiresAt, Encoding.ASCII.GetString(rest), snapshot)
+            : new FanView(FanKind.Expired, number, 0, 0, null, snapshot);
+    }
+
+    /// <summary>Parses the digits up to the next ':' (or the end) and moves past the ':'.</summary>
+    private static long NextNumber(ref ReadOnlySpan<byte> text)
+    {
+        if (!Utf8Parser.TryParse(text, out long value, out var consumed) || consumed == 0)
+        {
+            throw new FormatException("Malformed fan record.");
+        }
+
+        text = consumed < text.Length && text[consumed] == (byte)':' ? text[(consumed + 1)..] : text[consumed..];
+        return value;
     }
 
     private sealed class PendingStatus(string fanId, long nowMs, ulong seed, long abandonAfterMs)
