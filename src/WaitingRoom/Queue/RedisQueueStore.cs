@@ -9,8 +9,8 @@ namespace Ticketing.WaitingRoom.Queue;
 /// Production adapter: the queue lives in Redis; every operation is one Lua script (see <see cref="RedisScripts"/>),
 /// so any number of WaitingRoom instances can share it. Room definitions are cached for a second per instance;
 /// the values that pace admission (mode, rate, cap, opening) are read by the scripts themselves.
-/// Status requests of one room that arrive while its previous status script is still running are sent together
-/// as the next script call (see <see cref="StatusBatcher"/>).
+/// Join and status requests of one room that arrive while its previous join (or status) call is still running are
+/// sent together as the next call (see <see cref="FanBatcher"/>).
 /// </summary>
 internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, string keyPrefix = "wr") : IQueueStore
 {
@@ -18,13 +18,13 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
     private const long Micro = 1_000_000;
 
     private static readonly RedisValue[] DefinitionFields = ["mode", "rate", "cap", "opens", "life", "perfs"];
-    private static readonly Script JoinScript = new(RedisScripts.Join);
+    private static readonly Script JoinScript = new(RedisScripts.JoinMany);
     private static readonly Script StatusScript = new(RedisScripts.StatusMany);
     private static readonly Script ClaimScript = new(RedisScripts.Claim);
 
     private readonly ConcurrentDictionary<string, CachedDefinition> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RedisKey[]> _keys = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, StatusBatcher> _statusBatchers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RoomBatchers> _batchers = new(StringComparer.Ordinal);
     private readonly string _roomsKey = keyPrefix + ":rooms";
 
     private IDatabase Db => redis.GetDatabase();
@@ -109,11 +109,11 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
         return deleted > 0;
     }
 
-    public async ValueTask<FanView> JoinAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
-        ReadFan((RedisResult[])(await EvaluateAsync(JoinScript, Keys(roomId), FanArgs(nowMs, seed, fanId, abandonAfterMs)).ConfigureAwait(false))!);
+    public ValueTask<FanView> JoinAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
+        new(BatchersFor(roomId).Join.Enqueue(fanId, nowMs, seed, abandonAfterMs));
 
     public ValueTask<FanView> StatusAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
-        new(StatusBatcherFor(roomId).Enqueue(fanId, nowMs, seed, abandonAfterMs));
+        new(BatchersFor(roomId).Status.Enqueue(fanId, nowMs, seed, abandonAfterMs));
 
     public async ValueTask<ClaimResult> ClaimAsync(string roomId, string fanId, long place, long nowMs, ulong seed, long passExpiresAtMs, string jti)
     {
@@ -199,42 +199,17 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
             mode);
     }
 
-    private static FanView ReadFan(RedisResult[] r)
+    /// <summary>Batchers per existing room (bounded like the key cache); other ids get throwaway ones.</summary>
+    private RoomBatchers BatchersFor(string roomId)
     {
-        var kind = (FanKind)(int)r[0];
-        if (kind == FanKind.NoRoom)
+        if (_batchers.TryGetValue(roomId, out var batchers))
         {
-            return default;
+            return batchers;
         }
 
-        RoomModes.TryParse((string?)r[5], out var mode);
-        var snapshot = new RoomSnapshot(
-            mode,
-            (long)r[6] == 1,
-            (long)r[7],
-            (long)r[8],
-            (long)r[9],
-            ulong.Parse((string)r[10]!, CultureInfo.InvariantCulture),
-            (long)r[11],
-            (double)(long)r[12] / Micro);
-        var jti = (string?)r[4];
-        return new FanView(kind, (long)r[1], (long)r[2], (long)r[3], string.IsNullOrEmpty(jti) ? null : jti, snapshot);
+        batchers = new RoomBatchers(new FanBatcher(this, roomId, JoinScript), new FanBatcher(this, roomId, StatusScript));
+        return _batchers.Count < 10_000 && _cache.ContainsKey(roomId) ? _batchers.GetOrAdd(roomId, batchers) : batchers;
     }
-
-    /// <summary>One batcher per existing room (bounded like the key cache); other ids get a throwaway one.</summary>
-    private StatusBatcher StatusBatcherFor(string roomId)
-    {
-        if (_statusBatchers.TryGetValue(roomId, out var batcher))
-        {
-            return batcher;
-        }
-
-        batcher = new StatusBatcher(this, roomId);
-        return _statusBatchers.Count < 10_000 && _cache.ContainsKey(roomId) ? _statusBatchers.GetOrAdd(roomId, batcher) : batcher;
-    }
-
-    private static RedisValue[] FanArgs(long nowMs, ulong seed, string fanId, long abandonAfterMs) =>
-        [nowMs, Seed(seed), fanId, abandonAfterMs];
 
     private static string Seed(ulong seed) => seed.ToString(CultureInfo.InvariantCulture);
 
@@ -264,4 +239,6 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
     }
 
     private readonly record struct CachedDefinition(RoomDefinition? Definition, long FetchedAt);
+
+    private sealed record RoomBatchers(FanBatcher Join, FanBatcher Status);
 }

@@ -478,6 +478,44 @@ public abstract class QueueStoreContractTests
     }
 
     [Fact]
+    public async Task Concurrent_joins_get_places_in_arrival_order_and_a_repeated_join_keeps_its_place()
+    {
+        var id = NewRoomId();
+        Store.PutRoom(Room(id, 1, RoomMode.Paused), T0, Seed);
+        const int Silent = 1000;
+        Store.Join(id, Fan(Silent), T0, Seed, Abandon);
+        var now = T0 + Abandon + 1000;
+        Assert.NotNull(Store.CachedRoom(id)); // as the service does before a join: the room is known to this instance
+
+        // All started before any answer; every third fan sends its join twice (a double click).
+        var calls = new List<(int Fan, Task<FanView> View)>();
+        for (var i = 0; i < 300; i++)
+        {
+            calls.Add((i, Store.JoinAsync(id, Fan(i), now, Seed, Abandon).AsTask()));
+            if (i % 3 == 0)
+            {
+                calls.Add((i, Store.JoinAsync(id, Fan(i), now, Seed, Abandon).AsTask()));
+            }
+        }
+
+        // The fan who joined first and then went silent has lost place 1 and joins at the back, once.
+        calls.Add((Silent, Store.JoinAsync(id, Fan(Silent), now, Seed, Abandon).AsTask()));
+        calls.Add((Silent, Store.JoinAsync(id, Fan(Silent), now, Seed, Abandon).AsTask()));
+
+        await Task.WhenAll(calls.Select(c => c.View));
+        foreach (var (fan, task) in calls)
+        {
+            var view = await task;
+            Assert.Equal(FanKind.Queued, view.Kind);
+            Assert.Equal(fan == Silent ? 302 : fan + 2, view.Number);
+        }
+
+        var stats = Store.Stats(id, now, Seed)!;
+        Assert.Equal(302, stats.Tail);
+        Assert.Equal(1, stats.Abandoned);
+    }
+
+    [Fact]
     public void Rooms_can_be_listed_replaced_and_deleted()
     {
         var id = NewRoomId();

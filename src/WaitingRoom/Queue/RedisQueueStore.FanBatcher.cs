@@ -8,8 +8,8 @@ namespace Ticketing.WaitingRoom.Queue;
 
 internal sealed partial class RedisQueueStore
 {
-    /// <summary>Most fans per status script, so that one script stays short (Redis runs scripts one at a time).</summary>
-    internal const int MaxStatusBatch = 128;
+    /// <summary>Most fans per script call, so that one call stays short (Redis runs scripts one at a time).</summary>
+    internal const int MaxBatch = 128;
 
     private static RoomSnapshot ReadSnapshot(RedisResult[] r)
     {
@@ -26,20 +26,21 @@ internal sealed partial class RedisQueueStore
     }
 
     /// <summary>
-    /// Group commit for status requests of one room on this instance: at most one status script is in flight, and the
-    /// requests that arrive meanwhile go together as the next call. Under light load every call carries one fan and
-    /// nothing waits; under load one round trip, one advance and one HMGET serve many fans instead of one each. Every
-    /// fan is still handled inside one atomic script exactly as alone, so the line's guarantees do not change.
+    /// Group commit for the join or the status requests of one room on this instance: at most one such script call is in
+    /// flight, and the requests that arrive meanwhile go together as the next call, in arrival order. Under light load
+    /// every call carries one fan and nothing waits; under load one round trip, one advance and one HMGET serve many
+    /// fans instead of one each. Every fan is still handled inside one atomic script as if alone, so the line's
+    /// guarantees do not change.
     /// </summary>
-    private sealed class StatusBatcher(RedisQueueStore store, string roomId)
+    private sealed class FanBatcher(RedisQueueStore store, string roomId, Script script)
     {
         private readonly Lock _gate = new();
-        private List<PendingStatus> _waiting = [];
+        private List<PendingFan> _waiting = [];
         private bool _running;
 
         public Task<FanView> Enqueue(string fanId, long nowMs, ulong seed, long abandonAfterMs)
         {
-            var pending = new PendingStatus(fanId, nowMs, seed, abandonAfterMs);
+            var pending = new PendingFan(fanId, nowMs, seed, abandonAfterMs);
             lock (_gate)
             {
                 if (_running)
@@ -56,7 +57,7 @@ internal sealed partial class RedisQueueStore
         }
 
         /// <summary>Sends a batch, and as soon as its answer is in, sends the fans that queued up meanwhile before answering the first ones.</summary>
-        private async Task RunAsync(List<PendingStatus> batch)
+        private async Task RunAsync(List<PendingFan> batch)
         {
             var call = EvaluateAsync(batch);
             while (true)
@@ -90,8 +91,8 @@ internal sealed partial class RedisQueueStore
             }
         }
 
-        /// <summary>Takes the fans that queued up meanwhile (at most <see cref="MaxStatusBatch"/>, all with the first one's abandonment limit).</summary>
-        private List<PendingStatus>? TakeWaiting()
+        /// <summary>Takes the fans that queued up meanwhile (at most <see cref="MaxBatch"/>, all with the first one's abandonment limit).</summary>
+        private List<PendingFan>? TakeWaiting()
         {
             lock (_gate)
             {
@@ -102,18 +103,18 @@ internal sealed partial class RedisQueueStore
                 }
 
                 var abandonAfterMs = _waiting[0].AbandonAfterMs;
-                if (_waiting.Count <= MaxStatusBatch && _waiting.TrueForAll(p => p.AbandonAfterMs == abandonAfterMs))
+                if (_waiting.Count <= MaxBatch && _waiting.TrueForAll(p => p.AbandonAfterMs == abandonAfterMs))
                 {
                     var all = _waiting;
                     _waiting = [];
                     return all;
                 }
 
-                var batch = new List<PendingStatus>(MaxStatusBatch);
-                var rest = new List<PendingStatus>(_waiting.Count);
+                var batch = new List<PendingFan>(MaxBatch);
+                var rest = new List<PendingFan>(_waiting.Count);
                 foreach (var pending in _waiting)
                 {
-                    (batch.Count < MaxStatusBatch && pending.AbandonAfterMs == abandonAfterMs ? batch : rest).Add(pending);
+                    (batch.Count < MaxBatch && pending.AbandonAfterMs == abandonAfterMs ? batch : rest).Add(pending);
                 }
 
                 _waiting = rest;
@@ -125,7 +126,7 @@ internal sealed partial class RedisQueueStore
         /// The script runs at the latest "now" of the batch (all of them are within one round trip of each other, and a
         /// request is never answered as of a time before it was made).
         /// </summary>
-        private async Task<(RedisResult[] Result, long NowMs)> EvaluateAsync(List<PendingStatus> batch)
+        private async Task<(RedisResult[] Result, long NowMs)> EvaluateAsync(List<PendingFan> batch)
         {
             var args = new RedisValue[3 + batch.Count];
             var now = long.MinValue;
@@ -139,11 +140,11 @@ internal sealed partial class RedisQueueStore
             args[0] = now;
             args[1] = Seed(batch[0].Seed);
             args[2] = batch[0].AbandonAfterMs;
-            var result = (RedisResult[])(await store.EvaluateAsync(StatusScript, store.Keys(roomId), args).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await store.EvaluateAsync(script, store.Keys(roomId), args).ConfigureAwait(false))!;
             return (result, now);
         }
 
-        private static void Complete(List<PendingStatus> batch, RedisResult[]? r, long nowMs, Exception? error)
+        private static void Complete(List<PendingFan> batch, RedisResult[]? r, long nowMs, Exception? error)
         {
             if (error is not null)
             {
@@ -186,15 +187,20 @@ internal sealed partial class RedisQueueStore
     }
 
     /// <summary>
-    /// Reads a fan record as the status script left it: <c>P{index}:{seen}</c>, <c>Q{place}:{seen}</c>,
+    /// Reads a fan record as the join or status script left it: <c>P{index}:{seen}</c>, <c>Q{place}:{seen}</c>,
     /// <c>X{n}:{seen}</c> or <c>A{place}:{seen}:{iat}:{exp}:{jti}</c>; an admitted record whose pass has expired is
-    /// <see cref="FanKind.Expired"/>, as in the other scripts.
+    /// <see cref="FanKind.Expired"/>, as in the claim script. Join answers <c>C</c> for a join the closed room refused.
     /// </summary>
     private static FanView ReadRecord(byte[]? record, long nowMs, RoomSnapshot snapshot)
     {
         if (record is null)
         {
             return new FanView(FanKind.Unknown, 0, 0, 0, null, snapshot);
+        }
+
+        if (record is [(byte)'C'])
+        {
+            return new FanView(FanKind.Closed, 0, 0, 0, null, snapshot);
         }
 
         var kind = record[0] switch
@@ -232,7 +238,7 @@ internal sealed partial class RedisQueueStore
         return value;
     }
 
-    private sealed class PendingStatus(string fanId, long nowMs, ulong seed, long abandonAfterMs)
+    private sealed class PendingFan(string fanId, long nowMs, ulong seed, long abandonAfterMs)
         : TaskCompletionSource<FanView>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public string FanId { get; } = fanId;
