@@ -140,8 +140,19 @@ internal sealed partial class RedisQueueStore
             args[0] = now;
             args[1] = Seed(batch[0].Seed);
             args[2] = batch[0].AbandonAfterMs;
-            var result = (RedisResult[])(await store.EvaluateAsync(script, store.Keys(roomId), args).ConfigureAwait(false))!;
-            return (result, now);
+
+            // StackExchange.Redis 1.x does not reliably time out asynchronous calls. Without a limit here, a call that
+            // never got an answer would hold up every later request of the room on this instance; with it, the batch
+            // fails like a store outage (503) after the connection's timeout and the next batch goes out.
+            var call = store.EvaluateAsync(script, store.Keys(roomId), args);
+            try
+            {
+                return ((RedisResult[])(await call.WaitAsync(store._callTimeout).ConfigureAwait(false))!, now);
+            }
+            catch (TimeoutException) when (!call.IsCompleted)
+            {
+                throw new QueueStoreTimeoutException($"Redis did not answer within {store._callTimeout.TotalMilliseconds} ms.");
+            }
         }
 
         private static void Complete(List<PendingFan> batch, RedisResult[]? r, long nowMs, Exception? error)

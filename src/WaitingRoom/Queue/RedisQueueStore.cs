@@ -26,6 +26,7 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
     private readonly ConcurrentDictionary<string, RedisKey[]> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RoomBatchers> _batchers = new(StringComparer.Ordinal);
     private readonly string _roomsKey = keyPrefix + ":rooms";
+    private readonly TimeSpan _callTimeout = TimeSpan.FromMilliseconds(Math.Max(1, redis.TimeoutMilliseconds));
 
     private IDatabase Db => redis.GetDatabase();
 

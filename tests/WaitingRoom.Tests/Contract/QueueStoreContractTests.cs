@@ -1,3 +1,4 @@
+using StackExchange.Redis;
 using Ticketing.WaitingRoom.Queue;
 using Ticketing.WaitingRoom.Rooms;
 using Ticketing.WaitingRoom.Tests.Infrastructure;
@@ -591,6 +592,51 @@ public sealed class RedisQueueStoreContractTests(RedisServerFixture redis) : Que
         {
             Assert.InRange(count, perMinute * 0.99, perMinute * 1.01);
         }
+    }
+
+    [Fact]
+    public async Task A_call_Redis_does_not_answer_fails_after_the_timeout_and_does_not_hold_up_the_room()
+    {
+        var id = NewRoomId();
+        Store.PutRoom(Room(id, 1, RoomMode.Paused), T0, Seed);
+        Store.Join(id, Fan(0), T0, Seed, Abandon);
+
+        // A second instance whose connection gives up after 1 s; its first calls (script load, JIT) may take longer.
+        using var quick = ConnectionMultiplexer.Connect($"127.0.0.1:{redis.Port},abortConnect=false,syncTimeout=1000");
+        var store = new RedisQueueStore(quick, "wrtest");
+        Assert.NotNull(store.CachedRoom(id));
+        Assert.Equal(FanKind.Queued, (await StatusWhenAnsweredAsync(store, id, T0 + 500))?.Kind);
+
+        // Redis holds every client's commands for 4 s, as a stalled server would: the waiting call fails after the
+        // connection's timeout (answered 503) instead of waiting for an answer that may never come.
+        using var admin = ConnectionMultiplexer.Connect(redis.ConnectionString + ",allowAdmin=true");
+        admin.GetDatabase().Execute("CLIENT", "PAUSE", 4000);
+        var stalled = store.StatusAsync(id, Fan(0), T0 + 1000, Seed, Abandon).AsTask();
+        await Assert.ThrowsAnyAsync<TimeoutException>(() => stalled.WaitAsync(TimeSpan.FromSeconds(3.5)));
+        Assert.True(stalled.Exception?.InnerException is QueueStoreTimeoutException or RedisTimeoutException, stalled.Exception?.ToString());
+
+        // Later requests of the room are not held up behind it: each goes out, fails the same way while Redis is
+        // paused, and is answered as soon as Redis is back.
+        var next = await StatusWhenAnsweredAsync(store, id, T0 + 2000);
+        Assert.Equal(FanKind.Queued, next?.Kind);
+        Assert.Equal(1, next?.Number);
+    }
+
+    private static async Task<FanView?> StatusWhenAnsweredAsync(RedisQueueStore store, string id, long now)
+    {
+        for (var attempt = 0; attempt < 30; attempt++)
+        {
+            try
+            {
+                return await store.StatusAsync(id, Fan(0), now, 1, Abandon);
+            }
+            catch (Exception ex) when (ex is QueueStoreTimeoutException or RedisTimeoutException)
+            {
+                // Not answered in time; ask again.
+            }
+        }
+
+        return null;
     }
 
     [Fact]
