@@ -20,7 +20,11 @@ internal static class FanEndpoints
     {
         var group = app.MapGroup("/api/rooms/{roomId}").WithTags("Queue");
         group.MapPost("/join", Join).RequireRateLimiting(JoinRateLimitPolicy);
-        group.MapGet("/status", Status);
+
+        // Status is the request every waiting fan repeats, so it is a plain RequestDelegate (an untyped lambda binds to
+        // that overload): no parameter binding, no request service scope, singletons from the root provider.
+        var services = app.ServiceProvider;
+        group.MapGet("/status", http => Status(http, services));
         group.MapGet("/events", Events);
     }
 
@@ -68,16 +72,33 @@ internal static class FanEndpoints
         return TypedResults.Ok(status!);
     }
 
-    internal static async Task<Results<Ok<FanStatusDto>, ProblemHttpResult>> Status(string roomId, HttpContext http, QueueService queue, QueueTicketCodec tickets)
+    internal static async Task Status(HttpContext http, IServiceProvider services)
     {
-        var check = Authenticate(roomId, http, tickets, out var fanId);
+        var roomId = http.Request.RouteValues["roomId"] as string ?? string.Empty;
+        var check = Authenticate(roomId, http, services.GetRequiredService<QueueTicketCodec>(), out var fanId);
         if (check is not null)
         {
-            return check;
+            await check.ExecuteAsync(http);
+            return;
         }
 
-        var (outcome, status) = await queue.StatusAsync(roomId, fanId);
-        return outcome == FanOutcome.Ok ? TypedResults.Ok(status!) : Problems.RoomNotFound(roomId);
+        var (outcome, status) = await services.GetRequiredService<QueueService>().StatusAsync(roomId, fanId);
+        if (outcome != FanOutcome.Ok)
+        {
+            await Problems.RoomNotFound(roomId).ExecuteAsync(http);
+            return;
+        }
+
+        await WriteStatus(http.Response, status!);
+    }
+
+    /// <summary>The same JSON as <c>TypedResults.Ok</c> writes, serialized once into one buffer and sent with a Content-Length (no chunking).</summary>
+    private static ValueTask<System.IO.Pipelines.FlushResult> WriteStatus(HttpResponse response, FanStatusDto status)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(status, WaitingRoomJsonContext.Default.FanStatusDto);
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = body.Length;
+        return response.BodyWriter.WriteAsync(body);
     }
 
     /// <summary>Server-sent events: one <c>status</c> event now, then one each time the fan would have polled, until a final state.</summary>

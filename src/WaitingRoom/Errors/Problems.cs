@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using StackExchange.Redis;
+using Ticketing.WaitingRoom.Queue;
 
 namespace Ticketing.WaitingRoom.Errors;
 
@@ -80,7 +81,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 code = "malformed-json";
                 title = "The request body is not valid JSON.";
                 break;
-            case RedisConnectionException or RedisTimeoutException:
+            case RedisConnectionException or RedisTimeoutException or QueueStoreTimeoutException:
                 status = StatusCodes.Status503ServiceUnavailable;
                 code = "store-unavailable";
                 title = "The queue store is unavailable; try again shortly.";

@@ -37,3 +37,6 @@ internal interface IQueueStore
 
     RoomStats? Stats(string roomId, long nowMs, ulong seed);
 }
+
+/// <summary>The store did not answer within the connection's timeout; answered like an outage (503 with Retry-After).</summary>
+internal sealed class QueueStoreTimeoutException(string message) : TimeoutException(message);

@@ -9,20 +9,24 @@ namespace Ticketing.WaitingRoom.Queue;
 /// Production adapter: the queue lives in Redis; every operation is one Lua script (see <see cref="RedisScripts"/>),
 /// so any number of WaitingRoom instances can share it. Room definitions are cached for a second per instance;
 /// the values that pace admission (mode, rate, cap, opening) are read by the scripts themselves.
+/// Join and status requests of one room that arrive while its previous join (or status) call is still running are
+/// sent together as the next call (see <see cref="FanBatcher"/>).
 /// </summary>
-internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPrefix = "wr") : IQueueStore
+internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, string keyPrefix = "wr") : IQueueStore
 {
     private const long DefinitionCacheMs = 1000;
     private const long Micro = 1_000_000;
 
     private static readonly RedisValue[] DefinitionFields = ["mode", "rate", "cap", "opens", "life", "perfs"];
-    private static readonly Script JoinScript = new(RedisScripts.Join);
-    private static readonly Script StatusScript = new(RedisScripts.Status);
+    private static readonly Script JoinScript = new(RedisScripts.JoinMany);
+    private static readonly Script StatusScript = new(RedisScripts.StatusMany);
     private static readonly Script ClaimScript = new(RedisScripts.Claim);
 
     private readonly ConcurrentDictionary<string, CachedDefinition> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RedisKey[]> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RoomBatchers> _batchers = new(StringComparer.Ordinal);
     private readonly string _roomsKey = keyPrefix + ":rooms";
+    private readonly TimeSpan _callTimeout = TimeSpan.FromMilliseconds(Math.Max(1, redis.TimeoutMilliseconds));
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -106,11 +110,11 @@ internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPr
         return deleted > 0;
     }
 
-    public async ValueTask<FanView> JoinAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
-        ReadFan((RedisResult[])(await EvaluateAsync(JoinScript, Keys(roomId), FanArgs(nowMs, seed, fanId, abandonAfterMs)).ConfigureAwait(false))!);
+    public ValueTask<FanView> JoinAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
+        new(BatchersFor(roomId).Join.Enqueue(fanId, nowMs, seed, abandonAfterMs));
 
-    public async ValueTask<FanView> StatusAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
-        ReadFan((RedisResult[])(await EvaluateAsync(StatusScript, Keys(roomId), FanArgs(nowMs, seed, fanId, abandonAfterMs)).ConfigureAwait(false))!);
+    public ValueTask<FanView> StatusAsync(string roomId, string fanId, long nowMs, ulong seed, long abandonAfterMs) =>
+        new(BatchersFor(roomId).Status.Enqueue(fanId, nowMs, seed, abandonAfterMs));
 
     public async ValueTask<ClaimResult> ClaimAsync(string roomId, string fanId, long place, long nowMs, ulong seed, long passExpiresAtMs, string jti)
     {
@@ -196,30 +200,17 @@ internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPr
             mode);
     }
 
-    private static FanView ReadFan(RedisResult[] r)
+    /// <summary>Batchers per existing room (bounded like the key cache); other ids get throwaway ones.</summary>
+    private RoomBatchers BatchersFor(string roomId)
     {
-        var kind = (FanKind)(int)r[0];
-        if (kind == FanKind.NoRoom)
+        if (_batchers.TryGetValue(roomId, out var batchers))
         {
-            return default;
+            return batchers;
         }
 
-        RoomModes.TryParse((string?)r[5], out var mode);
-        var snapshot = new RoomSnapshot(
-            mode,
-            (long)r[6] == 1,
-            (long)r[7],
-            (long)r[8],
-            (long)r[9],
-            ulong.Parse((string)r[10]!, CultureInfo.InvariantCulture),
-            (long)r[11],
-            (double)(long)r[12] / Micro);
-        var jti = (string?)r[4];
-        return new FanView(kind, (long)r[1], (long)r[2], (long)r[3], string.IsNullOrEmpty(jti) ? null : jti, snapshot);
+        batchers = new RoomBatchers(new FanBatcher(this, roomId, JoinScript), new FanBatcher(this, roomId, StatusScript));
+        return _batchers.Count < 10_000 && _cache.ContainsKey(roomId) ? _batchers.GetOrAdd(roomId, batchers) : batchers;
     }
-
-    private static RedisValue[] FanArgs(long nowMs, ulong seed, string fanId, long abandonAfterMs) =>
-        [nowMs, Seed(seed), fanId, abandonAfterMs];
 
     private static string Seed(ulong seed) => seed.ToString(CultureInfo.InvariantCulture);
 
@@ -249,4 +240,6 @@ internal sealed class RedisQueueStore(IConnectionMultiplexer redis, string keyPr
     }
 
     private readonly record struct CachedDefinition(RoomDefinition? Definition, long FetchedAt);
+
+    private sealed record RoomBatchers(FanBatcher Join, FanBatcher Status);
 }

@@ -68,67 +68,130 @@ internal static class RedisScripts
           return r
         end
 
-        local function out(v, r)
-          return { v[1], v[2], v[3], v[4], v[5], r.mode, r.opened and 1 or 0, r.pre, r.tail, r.serving, r.seed, r.opens, r.rate }
-        end
-
-        local function inspect(fanId, rec, now, abandon, r)
-          local kind, num, seen, rest = string.match(rec, '^(%a)(%d+):(%d+)(.*)$')
-          if kind == 'X' then return { 5, tonumber(num), 0, 0, '' } end
-          if kind == 'A' then
-            local iat, exp, jti = string.match(rest, '^:(%d+):(%d+):(.+)$')
-            if tonumber(exp) > now then return { 4, tonumber(num), tonumber(iat), tonumber(exp), jti } end
-            return { 5, tonumber(num), 0, 0, '' }
-          end
-          local since = tonumber(seen)
-          if r.opens > since then since = r.opens end
-          if now - since > abandon then
-            redis.call('HSET', KEYS[3], fanId, 'X' .. num .. ':' .. seen)
-            redis.call('HINCRBY', KEYS[2], 'abandoned', 1)
-            return { 5, tonumber(num), 0, 0, '' }
-          end
-          if now - tonumber(seen) >= 5000 then
-            redis.call('HSET', KEYS[3], fanId, kind .. num .. ':' .. ARGV[1])
-          end
-          if kind == 'P' then return { 2, tonumber(num), 0, 0, '' } end
-          return { 3, tonumber(num), 0, 0, '' }
-        end
-
         """;
 
-    /// <summary>ARGV: now, seed, fanId, abandonAfterMs.</summary>
-    public const string Join = Prelude + """
+    /// <summary>
+    /// Join for a batch of fans of one room, in arrival order (the adapter groups concurrent requests; a batch of one is
+    /// the plain case). ARGV: now, seed, abandonAfterMs, then the fan ids. Returns {0} for no room, else
+    /// {1, mode, opened, pre, tail, serving, seed, opens, rate} (after the whole batch) followed by each fan's record
+    /// after the call, or <c>C</c> when the closed room refused the join. A fan still waiting keeps the place (a silent
+    /// one loses it as in status, then joins at the back), a fan with an unexpired pass keeps it, anyone else gets the
+    /// next place (after opening) or the next pre-queue index (before). A fan listed twice is handled once.
+    /// </summary>
+    public const string JoinMany = Prelude + """
         local now = tonumber(ARGV[1])
         local r = advance(now, ARGV[2])
         if not r then return { 0 } end
-        local rec = redis.call('HGET', KEYS[3], ARGV[3])
-        if rec then
-          local v = inspect(ARGV[3], rec, now, tonumber(ARGV[4]), r)
-          if v[1] == 2 or v[1] == 3 or v[1] == 4 then return out(v, r) end
+        local ids = {}
+        for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
+        local recs = redis.call('HMGET', KEYS[3], unpack(ids))
+        local cut = now - tonumber(ARGV[3])
+        local mayDrop = r.opens < cut
+        local refresh = now - 5000
+        local pre, tail = r.pre, r.tail
+        local out = {}
+        local done = {}
+        for j = 1, #ids do
+          local id = ids[j]
+          local rec = done[id]
+          if rec == nil then
+            rec = recs[j]
+            if rec then
+              local c = string.byte(rec, 1)
+              if c == 81 or c == 80 then -- 'Q' queued or 'P' pre-queue: keeps the place unless silent for too long
+                local colon = string.find(rec, ':', 3, true)
+                local seen = tonumber(string.sub(rec, colon + 1))
+                if mayDrop and seen < cut then
+                  redis.call('HSET', KEYS[3], id, 'X' .. string.sub(rec, 2))
+                  redis.call('HINCRBY', KEYS[2], 'abandoned', 1)
+                  rec = false
+                elseif seen <= refresh then
+                  rec = string.sub(rec, 1, colon) .. ARGV[1]
+                  redis.call('HSET', KEYS[3], id, rec)
+                end
+              elseif c == 65 then -- 'A' admitted: keeps an unexpired pass
+                if tonumber(string.match(rec, '^A%d+:%d+:%d+:(%d+):')) <= now then rec = false end
+              else -- 'X' lost the place
+                rec = false
+              end
+            end
+            if not rec then
+              if r.mode == 'closed' then
+                rec = 'C'
+              elseif not r.opened then
+                rec = 'P' .. pre .. ':' .. ARGV[1]
+                pre = pre + 1
+                redis.call('HSET', KEYS[3], id, rec)
+              else
+                tail = tail + 1
+                rec = 'Q' .. tail .. ':' .. ARGV[1]
+                redis.call('HSET', KEYS[3], id, rec)
+              end
+            end
+            done[id] = rec
+          end
+          out[j] = rec
         end
-        if r.mode == 'closed' then return out({ 6, 0, 0, 0, '' }, r) end
-        if not r.opened then
-          local idx = r.pre
-          r.pre = r.pre + 1
-          redis.call('HSET', KEYS[2], 'pre', r.pre)
-          redis.call('HSET', KEYS[3], ARGV[3], 'P' .. idx .. ':' .. ARGV[1])
-          return out({ 2, idx, 0, 0, '' }, r)
+        if pre ~= r.pre then
+          r.pre = pre
+          redis.call('HSET', KEYS[2], 'pre', pre)
         end
-        r.tail = r.tail + 1
-        if r.mode == 'passthrough' then r.serving = r.tail end
-        redis.call('HSET', KEYS[2], 'tail', r.tail, 'serving', r.serving)
-        redis.call('HSET', KEYS[3], ARGV[3], 'Q' .. r.tail .. ':' .. ARGV[1])
-        return out({ 3, r.tail, 0, 0, '' }, r)
+        if tail ~= r.tail then
+          r.tail = tail
+          if r.mode == 'passthrough' then r.serving = tail end
+          redis.call('HSET', KEYS[2], 'tail', tail, 'serving', r.serving)
+        end
+        local res = { 1, r.mode, r.opened and 1 or 0, r.pre, r.tail, r.serving, r.seed, r.opens, r.rate }
+        for j = 1, #out do res[#res + 1] = out[j] end
+        return res
         """;
 
-    /// <summary>ARGV: now, seed, fanId, abandonAfterMs.</summary>
-    public const string Status = Prelude + """
+    /// <summary>
+    /// Status for a batch of fans of one room (the adapter groups concurrent requests; a batch of one is the plain case).
+    /// ARGV: now, seed, abandonAfterMs, then the fan ids. Returns {0} for no room, else
+    /// {1, mode, opened, pre, tail, serving, seed, opens, rate} followed by each fan's record as it stands after this
+    /// call (nil for no record); the adapter reads kind, place and pass claims from it. Per fan the work is a byte test
+    /// and one number parse: a waiting fan silent for too long becomes <c>X</c> and is counted abandoned, otherwise
+    /// <c>seen</c> is refreshed every 5 s; admitted and lost records are only read. A fan listed twice is handled once,
+    /// so it is never counted abandoned twice.
+    /// </summary>
+    public const string StatusMany = Prelude + """
         local now = tonumber(ARGV[1])
         local r = advance(now, ARGV[2])
         if not r then return { 0 } end
-        local rec = redis.call('HGET', KEYS[3], ARGV[3])
-        if not rec then return out({ 1, 0, 0, 0, '' }, r) end
-        return out(inspect(ARGV[3], rec, now, tonumber(ARGV[4]), r), r)
+        local res = { 1, r.mode, r.opened and 1 or 0, r.pre, r.tail, r.serving, r.seed, r.opens, r.rate }
+        local ids = {}
+        for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
+        local recs = redis.call('HMGET', KEYS[3], unpack(ids))
+        local cut = now - tonumber(ARGV[3])
+        local mayDrop = r.opens < cut
+        local refresh = now - 5000
+        local done = {}
+        for j = 1, #ids do
+          local id = ids[j]
+          local rec = done[id]
+          if rec == nil then
+            rec = recs[j]
+            if rec then
+              local c = string.byte(rec, 1)
+              if c == 81 or c == 80 then -- 'Q' queued or 'P' pre-queue: a waiting fan
+                local colon = string.find(rec, ':', 3, true)
+                local seen = tonumber(string.sub(rec, colon + 1))
+                if mayDrop and seen < cut then
+                  rec = 'X' .. string.sub(rec, 2)
+                  redis.call('HSET', KEYS[3], id, rec)
+                  redis.call('HINCRBY', KEYS[2], 'abandoned', 1)
+                elseif seen <= refresh then
+                  rec = string.sub(rec, 1, colon) .. ARGV[1]
+                  redis.call('HSET', KEYS[3], id, rec)
+                end
+              end
+            end
+            done[id] = rec
+          end
+          res[#res + 1] = rec
+        end
+        return res
         """;
 
     /// <summary>ARGV: now, seed, fanId, place, passExpiresAtMs, jti. Returns {0 admitted | 1 not yet | 2 cap full | 3 gone, iat, exp, jti}.</summary>

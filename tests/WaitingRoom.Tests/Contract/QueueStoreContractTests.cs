@@ -1,3 +1,4 @@
+using StackExchange.Redis;
 using Ticketing.WaitingRoom.Queue;
 using Ticketing.WaitingRoom.Rooms;
 using Ticketing.WaitingRoom.Tests.Infrastructure;
@@ -434,6 +435,88 @@ public abstract class QueueStoreContractTests
     }
 
     [Fact]
+    public async Task Concurrent_status_requests_each_get_their_own_answer_and_a_silent_fan_is_dropped_once()
+    {
+        var id = NewRoomId();
+        Store.PutRoom(Room(id, 1, RoomMode.Paused), T0, Seed);
+        for (var i = 0; i < 200; i++)
+        {
+            Store.Join(id, Fan(i), T0, Seed, Abandon);
+        }
+
+        // Fans 0-99 asked shortly before; fans 100-199 have been silent since they joined.
+        KeepAlive(Store, id, 0, 100, T0 + Abandon - 10_000);
+        var now = T0 + Abandon + 1000;
+        Assert.NotNull(Store.CachedRoom(id)); // as the service does before a status: the room is known to this instance
+
+        // Every fan asks three times at once (a page poll, a retry, a second tab), all started before any answer.
+        var calls = new List<(int Fan, Task<FanView> View)>();
+        for (var i = 0; i < 200; i++)
+        {
+            for (var k = 0; k < 3; k++)
+            {
+                calls.Add((i, Store.StatusAsync(id, Fan(i), now, Seed, Abandon).AsTask()));
+            }
+        }
+
+        await Task.WhenAll(calls.Select(c => c.View));
+        foreach (var (fan, task) in calls)
+        {
+            var view = await task;
+            if (fan < 100)
+            {
+                Assert.Equal(FanKind.Queued, view.Kind);
+                Assert.Equal(fan + 1, view.Number);
+                Assert.Equal(0, view.Room.Serving);
+            }
+            else
+            {
+                Assert.Equal(FanKind.Expired, view.Kind);
+            }
+        }
+
+        Assert.Equal(100, Store.Stats(id, now, Seed)!.Abandoned);
+    }
+
+    [Fact]
+    public async Task Concurrent_joins_get_places_in_arrival_order_and_a_repeated_join_keeps_its_place()
+    {
+        var id = NewRoomId();
+        Store.PutRoom(Room(id, 1, RoomMode.Paused), T0, Seed);
+        const int Silent = 1000;
+        Store.Join(id, Fan(Silent), T0, Seed, Abandon);
+        var now = T0 + Abandon + 1000;
+        Assert.NotNull(Store.CachedRoom(id)); // as the service does before a join: the room is known to this instance
+
+        // All started before any answer; every third fan sends its join twice (a double click).
+        var calls = new List<(int Fan, Task<FanView> View)>();
+        for (var i = 0; i < 300; i++)
+        {
+            calls.Add((i, Store.JoinAsync(id, Fan(i), now, Seed, Abandon).AsTask()));
+            if (i % 3 == 0)
+            {
+                calls.Add((i, Store.JoinAsync(id, Fan(i), now, Seed, Abandon).AsTask()));
+            }
+        }
+
+        // The fan who joined first and then went silent has lost place 1 and joins at the back, once.
+        calls.Add((Silent, Store.JoinAsync(id, Fan(Silent), now, Seed, Abandon).AsTask()));
+        calls.Add((Silent, Store.JoinAsync(id, Fan(Silent), now, Seed, Abandon).AsTask()));
+
+        await Task.WhenAll(calls.Select(c => c.View));
+        foreach (var (fan, task) in calls)
+        {
+            var view = await task;
+            Assert.Equal(FanKind.Queued, view.Kind);
+            Assert.Equal(fan == Silent ? 302 : fan + 2, view.Number);
+        }
+
+        var stats = Store.Stats(id, now, Seed)!;
+        Assert.Equal(302, stats.Tail);
+        Assert.Equal(1, stats.Abandoned);
+    }
+
+    [Fact]
     public void Rooms_can_be_listed_replaced_and_deleted()
     {
         var id = NewRoomId();
@@ -509,6 +592,51 @@ public sealed class RedisQueueStoreContractTests(RedisServerFixture redis) : Que
         {
             Assert.InRange(count, perMinute * 0.99, perMinute * 1.01);
         }
+    }
+
+    [Fact]
+    public async Task A_call_Redis_does_not_answer_fails_after_the_timeout_and_does_not_hold_up_the_room()
+    {
+        var id = NewRoomId();
+        Store.PutRoom(Room(id, 1, RoomMode.Paused), T0, Seed);
+        Store.Join(id, Fan(0), T0, Seed, Abandon);
+
+        // A second instance whose connection gives up after 1 s; its first calls (script load, JIT) may take longer.
+        using var quick = ConnectionMultiplexer.Connect($"127.0.0.1:{redis.Port},abortConnect=false,syncTimeout=1000");
+        var store = new RedisQueueStore(quick, "wrtest");
+        Assert.NotNull(store.CachedRoom(id));
+        Assert.Equal(FanKind.Queued, (await StatusWhenAnsweredAsync(store, id, T0 + 500))?.Kind);
+
+        // Redis holds every client's commands for 4 s, as a stalled server would: the waiting call fails after the
+        // connection's timeout (answered 503) instead of waiting for an answer that may never come.
+        using var admin = ConnectionMultiplexer.Connect(redis.ConnectionString + ",allowAdmin=true");
+        admin.GetDatabase().Execute("CLIENT", "PAUSE", 4000);
+        var stalled = store.StatusAsync(id, Fan(0), T0 + 1000, Seed, Abandon).AsTask();
+        await Assert.ThrowsAnyAsync<TimeoutException>(() => stalled.WaitAsync(TimeSpan.FromSeconds(3.5)));
+        Assert.True(stalled.Exception?.InnerException is QueueStoreTimeoutException or RedisTimeoutException, stalled.Exception?.ToString());
+
+        // Later requests of the room are not held up behind it: each goes out, fails the same way while Redis is
+        // paused, and is answered as soon as Redis is back.
+        var next = await StatusWhenAnsweredAsync(store, id, T0 + 2000);
+        Assert.Equal(FanKind.Queued, next?.Kind);
+        Assert.Equal(1, next?.Number);
+    }
+
+    private static async Task<FanView?> StatusWhenAnsweredAsync(RedisQueueStore store, string id, long now)
+    {
+        for (var attempt = 0; attempt < 30; attempt++)
+        {
+            try
+            {
+                return await store.StatusAsync(id, Fan(0), now, 1, Abandon);
+            }
+            catch (Exception ex) when (ex is QueueStoreTimeoutException or RedisTimeoutException)
+            {
+                // Not answered in time; ask again.
+            }
+        }
+
+        return null;
     }
 
     [Fact]
