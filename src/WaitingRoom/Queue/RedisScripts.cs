@@ -11,6 +11,50 @@ namespace Ticketing.WaitingRoom.Queue;
 /// </summary>
 internal static class RedisScripts
 {
+    /// <summary>
+    /// The part of the batched join and status scripts that reads and touches the fans (ARGV: now, seed,
+    /// abandonAfterMs, then the fan ids). <c>batchOf</c> reads every listed fan's record at once; <c>eachFan</c> visits
+    /// each distinct fan once (a fan listed twice gets the first answer again) and lists the answers; <c>touch</c>
+    /// takes a waiting fan's record (<c>Q</c> queued or <c>P</c> pre-queue) and returns it as it stands after
+    /// this call: lost (<c>X</c>, counted abandoned) when the fan has been silent since before the cut-off (and the
+    /// room opened before it), its seen time refreshed when older than 5 s, else unchanged.
+    /// </summary>
+    private const string FanBatch = """
+        local function batchOf(now, r)
+          local ids = {}
+          for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
+          local cut = now - tonumber(ARGV[3])
+          return ids, redis.call('HMGET', KEYS[3], unpack(ids)), cut, r.opens < cut
+        end
+        local function eachFan(ids, recs, visit)
+          local out, done = {}, {}
+          for j = 1, #ids do
+            local id = ids[j]
+            local rec = done[id]
+            if rec == nil then
+              rec = visit(id, recs[j] or false)
+              done[id] = rec
+            end
+            out[j] = rec
+          end
+          return out
+        end
+        local function touch(id, rec, now, cut, mayDrop)
+          local colon = string.find(rec, ':', 3, true)
+          local seen = tonumber(string.sub(rec, colon + 1))
+          if mayDrop and seen < cut then
+            rec = 'X' .. string.sub(rec, 2)
+            redis.call('HSET', KEYS[3], id, rec)
+            redis.call('HINCRBY', KEYS[2], 'abandoned', 1)
+          elseif seen <= now - 5000 then
+            rec = string.sub(rec, 1, colon) .. ARGV[1]
+            redis.call('HSET', KEYS[3], id, rec)
+          end
+          return rec
+        end
+
+        """;
+
     private const string Prelude = """
         local function advance(now, seed)
           local cfg = redis.call('HMGET', KEYS[1], 'mode', 'rate', 'cap', 'opens')
@@ -78,60 +122,39 @@ internal static class RedisScripts
     /// one loses it as in status, then joins at the back), a fan with an unexpired pass keeps it, anyone else gets the
     /// next place (after opening) or the next pre-queue index (before). A fan listed twice is handled once.
     /// </summary>
-    public const string JoinMany = Prelude + """
+    public const string JoinMany = Prelude + FanBatch + """
         local now = tonumber(ARGV[1])
         local r = advance(now, ARGV[2])
         if not r then return { 0 } end
-        local ids = {}
-        for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
-        local recs = redis.call('HMGET', KEYS[3], unpack(ids))
-        local cut = now - tonumber(ARGV[3])
-        local mayDrop = r.opens < cut
-        local refresh = now - 5000
+        local ids, recs, cut, mayDrop = batchOf(now, r)
         local pre, tail = r.pre, r.tail
-        local out = {}
-        local done = {}
-        for j = 1, #ids do
-          local id = ids[j]
-          local rec = done[id]
-          if rec == nil then
-            rec = recs[j]
-            if rec then
-              local c = string.byte(rec, 1)
-              if c == 81 or c == 80 then -- 'Q' queued or 'P' pre-queue: keeps the place unless silent for too long
-                local colon = string.find(rec, ':', 3, true)
-                local seen = tonumber(string.sub(rec, colon + 1))
-                if mayDrop and seen < cut then
-                  redis.call('HSET', KEYS[3], id, 'X' .. string.sub(rec, 2))
-                  redis.call('HINCRBY', KEYS[2], 'abandoned', 1)
-                  rec = false
-                elseif seen <= refresh then
-                  rec = string.sub(rec, 1, colon) .. ARGV[1]
-                  redis.call('HSET', KEYS[3], id, rec)
-                end
-              elseif c == 65 then -- 'A' admitted: keeps an unexpired pass
-                if tonumber(string.match(rec, '^A%d+:%d+:%d+:(%d+):')) <= now then rec = false end
-              else -- 'X' lost the place
-                rec = false
-              end
+        local out = eachFan(ids, recs, function(id, rec)
+          if rec then
+            local c = string.byte(rec, 1)
+            if c == 81 or c == 80 then -- 'Q' queued or 'P' pre-queue: keeps the place unless silent for too long
+              rec = touch(id, rec, now, cut, mayDrop)
+              if string.byte(rec, 1) == 88 then rec = false end -- lost it: joins again at the back
+            elseif c == 65 then -- 'A' admitted: keeps an unexpired pass
+              if tonumber(string.match(rec, '^A%d+:%d+:%d+:(%d+):')) <= now then rec = false end
+            else -- 'X' lost the place
+              rec = false
             end
-            if not rec then
-              if r.mode == 'closed' then
-                rec = 'C'
-              elseif not r.opened then
-                rec = 'P' .. pre .. ':' .. ARGV[1]
-                pre = pre + 1
-                redis.call('HSET', KEYS[3], id, rec)
-              else
-                tail = tail + 1
-                rec = 'Q' .. tail .. ':' .. ARGV[1]
-                redis.call('HSET', KEYS[3], id, rec)
-              end
-            end
-            done[id] = rec
           end
-          out[j] = rec
-        end
+          if not rec then
+            if r.mode == 'closed' then
+              rec = 'C'
+            elseif not r.opened then
+              rec = 'P' .. pre .. ':' .. ARGV[1]
+              pre = pre + 1
+              redis.call('HSET', KEYS[3], id, rec)
+            else
+              tail = tail + 1
+              rec = 'Q' .. tail .. ':' .. ARGV[1]
+              redis.call('HSET', KEYS[3], id, rec)
+            end
+          end
+          return rec
+        end)
         if pre ~= r.pre then
           r.pre = pre
           redis.call('HSET', KEYS[2], 'pre', pre)
@@ -155,42 +178,20 @@ internal static class RedisScripts
     /// <c>seen</c> is refreshed every 5 s; admitted and lost records are only read. A fan listed twice is handled once,
     /// so it is never counted abandoned twice.
     /// </summary>
-    public const string StatusMany = Prelude + """
+    public const string StatusMany = Prelude + FanBatch + """
         local now = tonumber(ARGV[1])
         local r = advance(now, ARGV[2])
         if not r then return { 0 } end
         local res = { 1, r.mode, r.opened and 1 or 0, r.pre, r.tail, r.serving, r.seed, r.opens, r.rate }
-        local ids = {}
-        for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
-        local recs = redis.call('HMGET', KEYS[3], unpack(ids))
-        local cut = now - tonumber(ARGV[3])
-        local mayDrop = r.opens < cut
-        local refresh = now - 5000
-        local done = {}
-        for j = 1, #ids do
-          local id = ids[j]
-          local rec = done[id]
-          if rec == nil then
-            rec = recs[j]
-            if rec then
-              local c = string.byte(rec, 1)
-              if c == 81 or c == 80 then -- 'Q' queued or 'P' pre-queue: a waiting fan
-                local colon = string.find(rec, ':', 3, true)
-                local seen = tonumber(string.sub(rec, colon + 1))
-                if mayDrop and seen < cut then
-                  rec = 'X' .. string.sub(rec, 2)
-                  redis.call('HSET', KEYS[3], id, rec)
-                  redis.call('HINCRBY', KEYS[2], 'abandoned', 1)
-                elseif seen <= refresh then
-                  rec = string.sub(rec, 1, colon) .. ARGV[1]
-                  redis.call('HSET', KEYS[3], id, rec)
-                end
-              end
-            end
-            done[id] = rec
+        local ids, recs, cut, mayDrop = batchOf(now, r)
+        local out = eachFan(ids, recs, function(id, rec)
+          if rec then
+            local c = string.byte(rec, 1)
+            if c == 81 or c == 80 then rec = touch(id, rec, now, cut, mayDrop) end -- 'Q' queued or 'P' pre-queue: a waiting fan
           end
-          res[#res + 1] = rec
-        end
+          return rec
+        end)
+        for j = 1, #ids do res[#res + 1] = out[j] end
         return res
         """;
 
