@@ -47,8 +47,7 @@ public sealed partial class HoldSeatsHandler(
     {
         var seatIds = request.SeatIds!;
         var layout = await layouts.GetAsync(request.PerformanceId, cancellationToken);
-        var rules = layout is { IsPublished: true } ? await sellingRules.GetAsync(request.PerformanceId, cancellationToken) : null;
-        if (rules is null)
+        if (layout is not { IsPublished: true } || await sellingRules.GetAsync(request.PerformanceId, cancellationToken) is not { } rules)
         {
             return Error.NotFound("performance.not_found", "No published performance has this id.");
         }
@@ -74,7 +73,7 @@ public sealed partial class HoldSeatsHandler(
             return Error.Conflict("sales.closed", "Sales for this performance have closed.");
         }
 
-        var unknown = seatIds.Where(id => !layout!.IndexById.ContainsKey(id)).ToList();
+        var unknown = seatIds.Where(id => !layout.IndexById.ContainsKey(id)).ToList();
         if (unknown.Count > 0)
         {
             return Error.Validation("seats.unknown", "Some seats do not belong to this performance.", new Dictionary<string, string[]>
@@ -93,7 +92,7 @@ public sealed partial class HoldSeatsHandler(
 
         var drafts = seatIds.Select(id =>
         {
-            var i = layout!.IndexById[id];
+            var i = layout.IndexById[id];
             var grade = layout.Grades[layout.Seats.GradeIndexes[i]];
             return new OrderLineDraft(id, layout.Seats.Labels[i], grade.Code, grade.Price);
         }).ToList();
@@ -109,7 +108,7 @@ public sealed partial class HoldSeatsHandler(
 
         if (!locked.Acquired)
         {
-            return SeatsTaken(layout!, locked.TakenSeatIds);
+            return SeatsTaken(layout, locked.TakenSeatIds);
         }
 
         // The guarantee: in one write the database refuses a seat that another live order has (the unique index
@@ -131,7 +130,7 @@ public sealed partial class HoldSeatsHandler(
             case PlaceOrderStatus.SeatsTaken:
                 await ReleaseQuietlyAsync(request.PerformanceId, seatIds, order.Number);
                 LogLockDatabaseDisagreement(logger, request.PerformanceId, string.Join(",", placed.TakenSeatIds));
-                return SeatsTaken(layout!, placed.TakenSeatIds);
+                return SeatsTaken(layout, placed.TakenSeatIds);
             case PlaceOrderStatus.FanLimit:
                 await ReleaseQuietlyAsync(request.PerformanceId, seatIds, order.Number);
                 return FanLimit(rules.MaxSeatsPerFan, placed.SeatsAlreadyHeld);

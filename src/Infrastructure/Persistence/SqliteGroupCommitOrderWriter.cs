@@ -53,7 +53,7 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Transactions committed so far, and the holds they carried (for tests and the logs).</summary>
+    /// <summary>Transactions committed so far, and the holds they carried (what the tests check grouping by).</summary>
     internal (long Batches, long Holds) Committed => (Interlocked.Read(ref _batches), Interlocked.Read(ref _holds));
 
     private long _batches;
