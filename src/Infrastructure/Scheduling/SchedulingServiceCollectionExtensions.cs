@@ -21,6 +21,13 @@ internal static class SchedulingServiceCollectionExtensions
             return services;
         }
 
+        var jobsSqlite = sqlServer ? null : options.SqliteConnectionString ?? JobsFileBeside(connectionString);
+        if (jobsSqlite is not null)
+        {
+            // Before the scheduler starts (hosted services start in order).
+            services.AddHostedService(_ => new SqliteJobsFileSetup(jobsSqlite));
+        }
+
         var runLog = new JobRunLog();
         services.AddSingleton(runLog);
         services.AddSingleton<IJobAdmin, JobAdmin>();
@@ -61,7 +68,7 @@ internal static class SchedulingServiceCollectionExtensions
                     // one node; should several share a file, the expiry transition is idempotent (see ExpireDueOrders).
                     // Its tables live in a file of their own: SQLite has one writer per file, and the scheduler's
                     // bookkeeping writes (every firing) must not make holds wait for the lock.
-                    store.UseSqlite(SqliteFactory.Instance, options.SqliteConnectionString ?? JobsFileBeside(connectionString));
+                    store.UseSqlite(SqliteFactory.Instance, jobsSqlite!);
                 }
             });
             q.AddJobListener(runLog, [Matchers.AllJobs()]);
