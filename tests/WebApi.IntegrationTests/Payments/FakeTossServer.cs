@@ -52,8 +52,11 @@ public sealed class FakeTossServer : IAsyncDisposable
     public const string SecretKey = "test_sk_fake_toss_server";
 
     private readonly WebApplication _app;
+    private readonly Lock _gate = new();
+    private readonly List<(int Count, TaskCompletionSource Reached)> _requestWaiters = [];
     private int _requests;
     private int _inFlight;
+    private TaskCompletionSource _idle = Completed();
 
     private FakeTossServer(WebApplication app, TossSimulator simulator, string baseUrl)
     {
@@ -69,18 +72,42 @@ public sealed class FakeTossServer : IAsyncDisposable
     /// <summary>Decides the fault for each request; null = no faults.</summary>
     public Func<FakeTossRequest, Fault>? Faults { get; set; }
 
-    public int Requests => Volatile.Read(ref _requests);
+    public int Requests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _requests;
+            }
+        }
+    }
 
     /// <summary>
     /// Completes once no request is being processed, e.g. a delayed confirmation whose client already gave up;
     /// fails after <paramref name="timeout"/>.
     /// </summary>
-    public async Task WhenIdleAsync(TimeSpan timeout)
+    public Task WhenIdleAsync(TimeSpan timeout)
     {
-        using var deadline = new CancellationTokenSource(timeout);
-        while (Volatile.Read(ref _inFlight) > 0)
+        lock (_gate)
         {
-            await Task.Delay(10, deadline.Token);
+            return _idle.Task.WaitAsync(timeout);
+        }
+    }
+
+    /// <summary>Completes once the server has received <paramref name="count"/> requests in all; fails after <paramref name="timeout"/>.</summary>
+    public Task WhenRequestsAsync(int count, TimeSpan timeout)
+    {
+        lock (_gate)
+        {
+            if (_requests >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _requestWaiters.Add((count, reached));
+            return reached.Task.WaitAsync(timeout);
         }
     }
 
@@ -105,22 +132,48 @@ public sealed class FakeTossServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
+        return done;
+    }
+
     private async Task HandleAsync(HttpContext context)
     {
-        Interlocked.Increment(ref _inFlight);
+        lock (_gate)
+        {
+            if (_inFlight++ == 0)
+            {
+                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            _requests++;
+            foreach (var waiter in _requestWaiters.Where(w => w.Count <= _requests).ToList())
+            {
+                _requestWaiters.Remove(waiter);
+                waiter.Reached.SetResult();
+            }
+        }
+
         try
         {
             await ProcessAsync(context);
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            lock (_gate)
+            {
+                if (--_inFlight == 0)
+                {
+                    _idle.SetResult();
+                }
+            }
         }
     }
 
     private async Task ProcessAsync(HttpContext context)
     {
-        Interlocked.Increment(ref _requests);
         var request = context.Request;
         var fault = Faults?.Invoke(new FakeTossRequest(request.Method, request.Path.Value ?? "/")) ?? Fault.None;
         using var reader = new StreamReader(request.Body);

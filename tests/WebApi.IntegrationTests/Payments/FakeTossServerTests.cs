@@ -73,7 +73,7 @@ public sealed class FakeTossServerTests : IAsyncLifetime
         var key = _toss.Simulator.Authorize("order-0002", 15_000, "Test");
         _toss.Faults = _ => new Fault(FaultKind.Delay, TimeSpan.FromMilliseconds(500));
         var first = ConfirmAsync(key, "order-0002", 15_000, "confirm:order-0002");
-        await WaitUntilAsync(() => _toss.Requests == 1);
+        await _toss.WhenRequestsAsync(1, TimeSpan.FromSeconds(10));
         _toss.Faults = null;
 
         var second = await ConfirmAsync(key, "order-0002", 15_000, "confirm:order-0002");
@@ -175,13 +175,4 @@ public sealed class FakeTossServerTests : IAsyncLifetime
 
     private static async Task<string?> CodeAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString();
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
 }
