@@ -27,6 +27,15 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet tool restore >/dev/null
 dotnet build Ticketing.sln -c Release -nologo -v quiet
 
+# No known-vulnerable package, direct or transitive: the audit warnings are errors in the build, and this
+# catches an advisory published after the last restore.
+vulnerable=$(dotnet list Ticketing.sln package --vulnerable --include-transitive 2>&1)
+if echo "$vulnerable" | grep -q 'has the following vulnerable packages'; then
+  echo "$vulnerable" >&2
+  echo "A package with a known vulnerability is referenced (see above)." >&2
+  exit 1
+fi
+
 # The SQL Server schema is generated on every run so a model change can never silently break it.
 mkdir -p artifacts
 dotnet ef migrations script --idempotent --no-build --configuration Release \

@@ -35,15 +35,7 @@ services.AddSingleton<IQueueStore>(sp =>
 
 // Resolved only with WaitingRoom:Store=Redis; the container disposes the connection at shutdown.
 services.AddSingleton<IConnectionMultiplexer>(sp =>
-{
-    var connection = ConnectionMultiplexer.Connect(sp.GetRequiredService<IConfiguration>().GetConnectionString("Redis")!);
-
-    // 1.x completes async calls one by one in order by default; fans' calls are independent, so complete them in parallel.
-#pragma warning disable CS0618
-    connection.PreserveAsyncOrder = false;
-#pragma warning restore CS0618
-    return connection;
-});
+    ConnectionMultiplexer.Connect(sp.GetRequiredService<IConfiguration>().GetConnectionString("Redis")!));
 services.AddSingleton(sp => new QueueTicketCodec(KeyMaterial.TicketKey(
     sp.GetRequiredService<IOptions<WaitingRoomOptions>>().Value,
     KeyMaterial.ResolveDirectory(sp.GetRequiredService<IOptions<WaitingRoomOptions>>().Value, sp.GetRequiredService<IHostEnvironment>()))));

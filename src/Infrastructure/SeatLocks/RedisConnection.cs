@@ -16,7 +16,7 @@ namespace Ticketing.Infrastructure.SeatLocks;
 internal sealed partial class RedisConnection(IOptions<SeatLockOptions> options, ILogger<RedisConnection> logger)
     : IDisposable, IAsyncDisposable
 {
-    private const int MinResponseTimeoutMilliseconds = 5000;
+    private const int MinAsyncTimeoutMilliseconds = 5000;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile ConnectionMultiplexer? _multiplexer;
@@ -53,15 +53,14 @@ internal sealed partial class RedisConnection(IOptions<SeatLockOptions> options,
         configuration.ConnectTimeout = connectMilliseconds;
         configuration.ConnectRetry = 1;
         configuration.SyncTimeout = operationMilliseconds;
-        // Deliberately longer than one call's wait: a single slow reply fails that call, not the connection.
-        configuration.ResponseTimeout = Math.Max(MinResponseTimeoutMilliseconds, 2 * operationMilliseconds);
+        // Each call waits OperationTimeout itself (WaitAsync); the client's own async timeout is a backstop that
+        // is deliberately longer, so one slow reply fails that call and leaves the others alone.
+        configuration.AsyncTimeout = Math.Max(MinAsyncTimeoutMilliseconds, 2 * operationMilliseconds);
         configuration.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 2000);
         configuration.ClientName ??= "ticketing-seatlocks";
 
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
 
-        // 1.x runs completions one at a time in arrival order by default; holds do not need that order.
-        multiplexer.PreserveAsyncOrder = false;
         multiplexer.ConnectionFailed += OnConnectionFailed;
         multiplexer.ConnectionRestored += OnConnectionRestored;
         if (!multiplexer.IsConnected)
