@@ -202,6 +202,22 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Hold_frees_a_lock_left_behind_by_an_order_already_closed()
+    {
+        var seat = _stage.SeatId(4);
+        var cancelled = await _database.SeedPendingOrderAsync(_stage, Guid.NewGuid(), [seat], then: o => o.Cancel(HandlerDatabase.Start));
+        _seatLock.TryAcquireAsync(default, default!, default!, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([seat]), SeatLockResult.Success);
+        _seatLock.GetHoldersAsync(_stage.PerformanceId, Arg.Any<IReadOnlyList<long>>(), Arg.Any<CancellationToken>())
+            .Returns(new Dictionary<long, string> { [seat] = cancelled.Number });
+
+        var result = await Handle([seat]);
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal(OrderStatus.Cancelled, (await _database.ReadOrderAsync(cancelled.Id)).Status);
+        await _seatLock.Received(1).ReleaseAsync(_stage.PerformanceId, Arg.Is<IReadOnlyList<long>>(ids => ids.SequenceEqual(new[] { seat })), cancelled.Number, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
     public async Task Hold_does_not_reclaim_a_seat_of_a_hold_still_within_its_deadline()
     {
         var seat = _stage.SeatId(3);

@@ -280,6 +280,19 @@ public sealed class ConfirmPaymentTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Replay_of_an_unknown_outcome_answers_payment_pending_without_a_second_confirmation()
+    {
+        Gateway.ConfirmAsync(default!, default!, default, default).ReturnsForAnyArgs(PaymentPorts.UnknownOutcome);
+        await Handle(Confirm(key: "idem-1"));
+
+        var replay = await Handle(Confirm(key: "idem-1"));
+
+        Assert.Equal("paymentPending", replay.Value.Status);
+        await Gateway.ReceivedWithAnyArgs(1).ConfirmAsync(default!, default!, default, default);
+        Assert.NotNull(Assert.Single(await Database.ReadAllAsync<IdempotencyRecord>()).CompletedAt);
+    }
+
+    [Fact]
     public async Task Replay_of_a_refusal_before_Toss_returns_it_again()
     {
         await Handle(Confirm(amount: 1_000, key: "idem-1"));

@@ -27,7 +27,8 @@ namespace Ticketing.Application.UnitTests.Support;
 /// rest on what the database enforces: the order's version as concurrency token, the unique indexes over live order
 /// lines, live tickets and idempotency keys, the foreign keys. A substituted <see cref="IAppDbContext"/> would test
 /// our mock of EF, and EF InMemory enforces none of these (no unique index, no filtered index, no transaction).
-/// In-memory SQLite has them all, costs a few milliseconds per test and leaves no file behind. The test project
+/// In-memory SQLite has them all, costs a few milliseconds per test and leaves no file behind; the schema is
+/// created once and copied into each test's database. The test project
 /// references src/Infrastructure for this model only; the architecture tests check the src projects, not tests.
 /// </para>
 /// <para>
@@ -39,15 +40,18 @@ public sealed class HandlerDatabase : IDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The schema, created once per test run; each test starts from a copy (a backup between in-memory databases).</summary>
+    private static readonly Lazy<SqliteConnection> Template = new(CreateTemplate);
+
     private readonly SqliteConnection _connection = new("Data Source=:memory:");
     private readonly ServiceProvider _services;
 
     public HandlerDatabase()
     {
         _connection.Open();
-        using (var db = NewContext())
+        lock (Template)
         {
-            db.Database.EnsureCreated();
+            Template.Value.BackupDatabase(_connection);
         }
 
         _services = new ServiceCollection().AddScoped<IAppDbContext>(_ => NewContext()).BuildServiceProvider();
@@ -63,6 +67,15 @@ public sealed class HandlerDatabase : IDisposable
 
     /// <summary>Scopes whose <see cref="IAppDbContext"/> is a context of this database (for handlers that open their own).</summary>
     public IServiceScopeFactory Scopes => _services.GetRequiredService<IServiceScopeFactory>();
+
+    private static SqliteConnection CreateTemplate()
+    {
+        var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        using var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connection).Options);
+        db.Database.EnsureCreated();
+        return connection;
+    }
 
     public SqliteAppDbContext NewContext() =>
         new(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(_connection).AddInterceptors(Saves).Options);
