@@ -293,6 +293,29 @@ public sealed class ConfirmPaymentTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Approved_payment_that_cannot_be_recorded_is_voided_and_its_replay_says_so_without_charging_again()
+    {
+        Gateway.ConfirmAsync(default!, default!, default, default).ReturnsForAnyArgs(PaymentPorts.ApprovedOutcome(_order));
+        Gateway.CancelAsync(default!, default!, default!, default, default).ReturnsForAnyArgs(PaymentPorts.Cancelled);
+        Database.Saves.BeforeNextSave(() => Task.CompletedTask); // the key is claimed
+        Database.Saves.BeforeNextSave(() => Task.CompletedTask); // the payment begins
+        Database.Saves.FailNextSave(new DbUpdateException("disk I/O error")); // paid + tickets + payment
+
+        var result = await Handle(Confirm(key: "idem-1"));
+
+        AssertError(result, ErrorKind.Unavailable, "payment.not_recorded");
+        await Gateway.Received(1).CancelAsync("pk_1", $"void-{_order.Number}", Arg.Any<string>(), null, Arg.Any<CancellationToken>());
+        Assert.Equal(OrderStatus.Expired, (await Database.ReadOrderAsync(_order.Id)).Status);
+        Assert.Empty(await Database.ReadAllAsync<Payment>());
+        Assert.Empty(await Database.ReadAllAsync<Ticket>());
+
+        var replay = await Handle(Confirm(key: "idem-1"));
+
+        AssertError(replay, ErrorKind.Unavailable, "payment.not_recorded");
+        await Gateway.ReceivedWithAnyArgs(1).ConfirmAsync(default!, default!, default, default);
+    }
+
+    [Fact]
     public async Task Replay_of_a_refusal_before_Toss_returns_it_again()
     {
         await Handle(Confirm(amount: 1_000, key: "idem-1"));
