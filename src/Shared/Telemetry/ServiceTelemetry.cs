@@ -68,7 +68,7 @@ internal static class ServiceTelemetry
             app.MapPrometheusScrapingEndpoint(MetricsAccess.Path).ExcludeFromDescription();
         }
 
-        var health = app.MapGroup("/health").WithTags("Health");
+        var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
         health.MapGet("/live", Live)
             .WithSummary("Liveness: the process answers.")
             .WithDescription("Checks no dependency; restart the process only when this fails.")
