@@ -113,10 +113,16 @@ public sealed partial class OperationsTests
         (await admin.PutAsync($"/api/admin/rooms/{open}", Json.Body(new { performanceIds = new[] { 12L }, ratePerSecond = 1, mode = "passthrough" }))).EnsureSuccessStatusCode();
 
         using var fan = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        string? ticket = null;
         for (var i = 0; i < 3; i++)
         {
-            (await fan.PostAsync($"/api/rooms/{line}/join", null)).EnsureSuccessStatusCode();
+            var joined = await Json.ReadAsync((await fan.PostAsync($"/api/rooms/{line}/join", null)).EnsureSuccessStatusCode());
+            ticket = joined.GetProperty("ticket").GetString();
         }
+
+        using var status = new HttpRequestMessage(HttpMethod.Get, $"/api/rooms/{line}/status");
+        status.Headers.Add("X-Queue-Ticket", ticket);
+        Assert.Equal(3, (await Json.ReadAsync((await fan.SendAsync(status)).EnsureSuccessStatusCode())).GetProperty("place").GetInt64());
 
         var admitted = await Json.ReadAsync(await fan.PostAsync($"/api/rooms/{open}/join", null));
         Assert.Equal("admitted", admitted.GetProperty("state").GetString());
@@ -156,6 +162,15 @@ public sealed partial class OperationsTests
             await Json.AssertProblemAsync(response, 404, "not-found");
             Assert.DoesNotContain("ticketing_", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void A_network_that_is_not_cidr_stops_the_start()
+    {
+        using var factory = new WaitingRoomFactory(new() { ["Telemetry:Prometheus:AllowedNetworks:0"] = "10.0.0.0/33" });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains("AllowedNetworks", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
