@@ -10,6 +10,7 @@ using OpenTelemetry.Exporter;
 using Ticketing.Infrastructure.IntegrationTests.Redis;
 using Ticketing.WebApi.IntegrationTests.AccessPasses;
 using Ticketing.WebApi.IntegrationTests.Holds;
+using Ticketing.WebApi.IntegrationTests.Payments;
 
 namespace Ticketing.WebApi.IntegrationTests;
 
@@ -43,6 +44,24 @@ public sealed partial class OperationsTests : IAsyncLifetime
         Assert.True(Increase(before, after, "ticketing_holds_refused_total", "reason=\"pass\"") >= 1);
         Assert.True(Increase(before, after, "ticketing_accesspasses_checks_total", "result=\"missing\"") >= 1);
         Assert.Contains("# TYPE ticketing_holds_granted_total counter", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_count_payment_outcomes()
+    {
+        await using var payments = await PaymentApi.StartAsync(api => Scrapable(api));
+        using var scraper = payments.Api.CreateClient();
+        var before = await scraper.GetStringAsync("/metrics");
+        var fan = await payments.Api.FanAsync();
+        var (orderId, amount) = await PaymentApi.HoldAsync(fan, 1031);
+        payments.Toss.Faults = r => r.Path.EndsWith("/confirm", StringComparison.Ordinal) ? Fault.Decline("REJECT_CARD_COMPANY") : Fault.None;
+        Assert.Equal(HttpStatusCode.PaymentRequired, (await PaymentApi.ConfirmAsync(fan, payments.Checkout(orderId, amount), orderId, amount)).StatusCode);
+        payments.Toss.Faults = null;
+        Assert.Equal(HttpStatusCode.OK, (await PaymentApi.ConfirmAsync(fan, payments.Checkout(orderId, amount), orderId, amount)).StatusCode);
+
+        var after = await scraper.GetStringAsync("/metrics");
+        Assert.True(Increase(before, after, "ticketing_payments_outcomes_total", "outcome=\"declined\"") >= 1);
+        Assert.True(Increase(before, after, "ticketing_payments_outcomes_total", "outcome=\"paid\"") >= 1);
     }
 
     [Fact]
