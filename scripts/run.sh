@@ -51,6 +51,8 @@ Ticketing is running (logs in data/*.log). Ctrl-C stops it.
 
   Queue page        $ROOM_URL/queue/demo
   API docs          $API_URL/docs          (OpenAPI: $API_URL/openapi/v1.json)
+  Waiting-room docs $ROOM_URL/docs         (OpenAPI: $ROOM_URL/openapi/v1.json)
+  Metrics, health   $API_URL/metrics  $API_URL/health/ready  (the same on $ROOM_URL)
   Admin dashboard   $API_URL/admin
   Events            $API_URL/api/events
 

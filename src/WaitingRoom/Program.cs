@@ -7,7 +7,9 @@ using Ticketing.WaitingRoom;
 using Ticketing.WaitingRoom.Endpoints;
 using Ticketing.WaitingRoom.Errors;
 using Ticketing.WaitingRoom.Passes;
+using Ticketing.Telemetry;
 using Ticketing.WaitingRoom.Queue;
+using Ticketing.WaitingRoom.Telemetry;
 using Ticketing.WaitingRoom.Tickets;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,7 +19,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
     builder.WebHost.UseUrls("http://localhost:5080");
 }
 
+builder.AddServiceTelemetry("ticketing-waitingroom");
 var services = builder.Services;
+services.AddWaitingRoomHealthChecks();
+services.AddWaitingRoomOpenApi();
 services.AddOptions<WaitingRoomOptions>().BindConfiguration(WaitingRoomOptions.Section).ValidateOnStart();
 services.AddSingleton<IValidateOptions<WaitingRoomOptions>, WaitingRoomOptionsValidator>();
 services.AddSingleton(TimeProvider.System);
@@ -98,6 +103,8 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseStaticFiles();
+app.MapServiceTelemetry();
+app.MapWaitingRoomDocs();
 app.Use(AdminEndpoints.RequireAdminKey);
 app.UseRateLimiter();
 app.MapFanEndpoints();

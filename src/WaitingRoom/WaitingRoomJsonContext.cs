@@ -14,4 +14,5 @@ namespace Ticketing.WaitingRoom;
 [JsonSerializable(typeof(RoomStats))]
 [JsonSerializable(typeof(KeyRotationResponse))]
 [JsonSerializable(typeof(JwkSet))]
+[JsonSerializable(typeof(Ticketing.Telemetry.HealthBody))]
 internal sealed partial class WaitingRoomJsonContext : JsonSerializerContext;

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Ticketing.Application;
 using Ticketing.Infrastructure;
+using Ticketing.Infrastructure.Health;
+using Ticketing.Telemetry;
 using Ticketing.WebApi.Endpoints;
 using Ticketing.WebApi.Infrastructure;
 
@@ -17,8 +19,10 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.AddServerHeader = false;
 });
 
+builder.AddServiceTelemetry("ticketing-webapi");
 builder.Services.AddApplication();
 builder.Services.AddInfrastructure(builder.Configuration, builder.Environment);
+builder.Services.AddHealthChecks().AddInfrastructureChecks(ServiceTelemetry.ReadyTag);
 builder.Services.AddOptions<SeatMapOptions>().Bind(builder.Configuration.GetSection("SeatMap")).ValidateDataAnnotations().ValidateOnStart();
 
 builder.Services.Configure<JsonOptions>(o =>
@@ -88,6 +92,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.MapServiceTelemetry();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

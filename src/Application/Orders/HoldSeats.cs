@@ -49,6 +49,7 @@ public sealed partial class HoldSeatsHandler(
         var layout = await layouts.GetAsync(request.PerformanceId, cancellationToken);
         if (layout is not { IsPublished: true } || await sellingRules.GetAsync(request.PerformanceId, cancellationToken) is not { } rules)
         {
+            HoldMetrics.RefusedNotFound();
             return Error.NotFound("performance.not_found", "No published performance has this id.");
         }
 
@@ -57,6 +58,7 @@ public sealed partial class HoldSeatsHandler(
             var check = await passes.CheckAsync(request.AccessPass, request.PerformanceId, rules.WaitingRoomId, request.FanId, cancellationToken);
             if (check != AccessPassCheck.Accepted)
             {
+                HoldMetrics.RefusedPass();
                 return AccessPassErrors.For(check, rules.WaitingRoomId);
             }
         }
@@ -64,18 +66,21 @@ public sealed partial class HoldSeatsHandler(
         var now = clock.GetUtcNow();
         if (now < rules.SalesOpenAt)
         {
+            HoldMetrics.RefusedSalesWindow();
             return new Error(ErrorKind.Conflict, "sales.not_open", $"Sales open at {rules.SalesOpenAt:O}.")
             { Data = new Dictionary<string, object?> { ["salesOpenAt"] = rules.SalesOpenAt } };
         }
 
         if (now >= rules.SalesCloseAt)
         {
+            HoldMetrics.RefusedSalesWindow();
             return Error.Conflict("sales.closed", "Sales for this performance have closed.");
         }
 
         var unknown = seatIds.Where(id => !layout.IndexById.ContainsKey(id)).ToList();
         if (unknown.Count > 0)
         {
+            HoldMetrics.RefusedNotFound();
             return Error.Validation("seats.unknown", "Some seats do not belong to this performance.", new Dictionary<string, string[]>
             {
                 ["seatIds"] = [$"Not seats of performance {request.PerformanceId}: {string.Join(", ", unknown.Take(20))}."],
@@ -84,6 +89,7 @@ public sealed partial class HoldSeatsHandler(
 
         if (seatIds.Count > rules.MaxSeatsPerOrder)
         {
+            HoldMetrics.RefusedLimits();
             return Error.Validation("seats.too_many", $"At most {rules.MaxSeatsPerOrder} seats per order.", new Dictionary<string, string[]>
             {
                 ["seatIds"] = [$"At most {rules.MaxSeatsPerOrder} seats per order for this performance."],
@@ -100,14 +106,24 @@ public sealed partial class HoldSeatsHandler(
 
         // The fast path: one atomic script takes every seat or none. A failure to reach the store fails closed.
         var ttl = rules.HoldDuration + LockGrace;
-        var locked = await seatLock.TryAcquireAsync(request.PerformanceId, seatIds, order.Number, ttl, cancellationToken);
-        if (!locked.Acquired && await ReclaimLapsedHoldsAsync(request.PerformanceId, locked.TakenSeatIds, now, cancellationToken))
+        SeatLockResult locked;
+        try
         {
             locked = await seatLock.TryAcquireAsync(request.PerformanceId, seatIds, order.Number, ttl, cancellationToken);
+            if (!locked.Acquired && await ReclaimLapsedHoldsAsync(request.PerformanceId, locked.TakenSeatIds, now, cancellationToken))
+            {
+                locked = await seatLock.TryAcquireAsync(request.PerformanceId, seatIds, order.Number, ttl, cancellationToken);
+            }
+        }
+        catch (SeatLockUnavailableException)
+        {
+            HoldMetrics.HoldFailedClosed();
+            throw;
         }
 
         if (!locked.Acquired)
         {
+            HoldMetrics.RefusedSeatsTaken();
             return SeatsTaken(layout, locked.TakenSeatIds);
         }
 
@@ -130,13 +146,16 @@ public sealed partial class HoldSeatsHandler(
             case PlaceOrderStatus.SeatsTaken:
                 await ReleaseQuietlyAsync(request.PerformanceId, seatIds, order.Number);
                 LogLockDatabaseDisagreement(logger, request.PerformanceId, string.Join(",", placed.TakenSeatIds));
+                HoldMetrics.RefusedSeatsTaken();
                 return SeatsTaken(layout, placed.TakenSeatIds);
             case PlaceOrderStatus.FanLimit:
                 await ReleaseQuietlyAsync(request.PerformanceId, seatIds, order.Number);
+                HoldMetrics.RefusedLimits();
                 return FanLimit(rules.MaxSeatsPerFan, placed.SeatsAlreadyHeld);
         }
 
         LogHeld(logger, order.Id, request.PerformanceId, seatIds.Count);
+        HoldMetrics.HoldGranted();
         return order.ToDto(now);
     }
 

@@ -142,6 +142,7 @@ public sealed partial class CancelPaidOrderHandler(
             return Error.Conflict("refund.in_progress", "This cancellation was just completed by another request; read the order again.");
         }
         LogRefunded(logger, order.Id, seatIds.Count, refund.Amount, refund.FeeAmount);
+        PaymentMetrics.Refunded();
         try
         {
             await seatLock.ReleaseSoldAsync(order.PerformanceId, seatIds, order.Number, CancellationToken.None);

@@ -164,6 +164,7 @@ public sealed partial class ConfirmPaymentHandler(
             case GatewayOutcomeKind.Unknown:
             {
                 // Seats stay held past the normal deadline while reconciliation finds out.
+                PaymentMetrics.Unknown();
                 await completion.ExtendLockAsync(order, order.ExpiresAt + policy.Value.MaxUnknownHold);
                 var pending = PaymentMapping.Pending(order);
                 if (record is not null)
@@ -180,7 +181,17 @@ public sealed partial class ConfirmPaymentHandler(
                 // A final answer without a payment: the order is payable again (another card) until its deadline.
                 order.PaymentDeclined(clock.GetUtcNow());
                 var code = outcome.Code ?? outcome.Payment?.Status ?? "DECLINED";
-                var error = ConfigurationCodes.Contains(code)
+                var unavailable = ConfigurationCodes.Contains(code);
+                if (unavailable)
+                {
+                    PaymentMetrics.ProviderUnavailable();
+                }
+                else
+                {
+                    PaymentMetrics.Declined();
+                }
+
+                var error = unavailable
                     ? Error.Unavailable("payment.provider_unavailable", "Payments are not available right now. Nothing was charged.", TimeSpan.FromSeconds(30))
                         with { Data = new Dictionary<string, object?> { ["tossCode"] = code } }
                     : new Error(ErrorKind.PaymentRequired, "payment.declined", outcome.Message ?? "The payment was declined. Nothing was charged; you may try another card.")

@@ -75,6 +75,7 @@ public sealed partial class PaymentCompletion(
         }
 
         LogPaid(logger, order.Id, payment.PaymentKey, payment.TotalAmount);
+        PaymentMetrics.Paid();
         var seatIds = order.Lines.Select(l => l.SeatId).ToList();
         try
         {
@@ -141,6 +142,7 @@ public sealed partial class PaymentCompletion(
         order.PaymentSettled(now);
         await db.SaveChangesAsync(cancellationToken);
         LogLateRefunded(logger, order.Id, payment.PaymentKey, payment.TotalAmount);
+        PaymentMetrics.LateRefunded();
         return true;
     }
 
@@ -179,6 +181,7 @@ public sealed partial class PaymentCompletion(
         }
 
         LogCompensated(logger, order.Id, payment.PaymentKey);
+        PaymentMetrics.Compensated();
         try
         {
             var fresh = await db.Orders.Include(o => o.Lines).SingleAsync(o => o.Id == order.Id, cancellationToken);

@@ -16,6 +16,13 @@ internal sealed class AccessPassGate(AccessPassVerifier verifier, AccessPassBind
 {
     public async ValueTask<AccessPassCheck> CheckAsync(string? pass, long performanceId, string? waitingRoomId, Guid accountId, CancellationToken cancellationToken)
     {
+        var check = await CheckPassAsync(pass, performanceId, waitingRoomId, accountId, cancellationToken);
+        AccessPassMetrics.Checked(check);
+        return check;
+    }
+
+    private async ValueTask<AccessPassCheck> CheckPassAsync(string? pass, long performanceId, string? waitingRoomId, Guid accountId, CancellationToken cancellationToken)
+    {
         AccessPassResult result;
         try
         {

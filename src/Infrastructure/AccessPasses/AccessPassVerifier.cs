@@ -27,6 +27,55 @@ internal sealed class AccessPassVerifier(HttpClient http, AccessPassVerifierOpti
     private FrozenDictionary<string, JwksKey> _keys = NoKeys;
     private long _lastFetchTicks;
 
+    /// <summary>How many of the waiting room's keys this instance knows (fetched earlier).</summary>
+    public int KnownKeyCount => _keys.Count;
+
+    /// <summary>
+    /// Fetches the JWKS now when no key is known yet (readiness); true when keys are known or the JWKS answered. What
+    /// it fetches is kept, as a fetch for an unknown kid would keep it.
+    /// </summary>
+    public async Task<bool> EnsureKeysAsync(CancellationToken cancellationToken)
+    {
+        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_keys.Count > 0)
+            {
+                return true;
+            }
+
+            byte[] json;
+            try
+            {
+                json = await http.GetByteArrayAsync(options.JwksUrl, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false; // the client's own timeout
+            }
+
+            try
+            {
+                _keys = JwksKeySet.Parse(json);
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _lastFetchTicks, time.GetUtcNow().UtcTicks);
+            return true;
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
     public async ValueTask<AccessPassResult> VerifyAsync(string? token, long performanceId, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(token))

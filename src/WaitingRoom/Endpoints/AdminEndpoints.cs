@@ -6,6 +6,7 @@ using Ticketing.WaitingRoom.Errors;
 using Ticketing.WaitingRoom.Passes;
 using Ticketing.WaitingRoom.Queue;
 using Ticketing.WaitingRoom.Rooms;
+using Ticketing.WaitingRoom.Telemetry;
 
 namespace Ticketing.WaitingRoom.Endpoints;
 
@@ -51,14 +52,25 @@ internal static class AdminEndpoints
 
     public static void MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/admin").WithTags("Admin");
-        group.MapGet("/rooms", ListRooms);
-        group.MapGet("/rooms/{roomId}", GetRoom);
-        group.MapPut("/rooms/{roomId}", PutRoom);
-        group.MapPatch("/rooms/{roomId}", PatchRoom);
-        group.MapDelete("/rooms/{roomId}", DeleteRoom);
-        group.MapGet("/rooms/{roomId}/stats", Stats);
-        group.MapPost("/keys/rotate", RotateKey);
+        // Every admin operation answers 401 without the key and 403 with a wrong one (RequireAdminKey, below).
+        var group = app.MapGroup("/api/admin").WithTags("Admin")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapGet("/rooms", ListRooms).WithSummary("Every room.");
+        group.MapGet("/rooms/{roomId}", GetRoom).WithSummary("One room.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/rooms/{roomId}", PutRoom).WithSummary("Create a room, or replace its settings keeping its line.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapPatch("/rooms/{roomId}", PatchRoom).WithSummary("Change a room live (rate, cap, mode, ...).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapDelete("/rooms/{roomId}", DeleteRoom).WithSummary("Delete a room and its line.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/rooms/{roomId}/stats", Stats).WithSummary("The room's counters: line length, serving, admitted, active.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapPost("/keys/rotate", RotateKey).WithSummary("Start signing passes with a new key; the old one stays published until passes signed with it expire.");
     }
 
     internal static Ok<List<RoomResponse>> ListRooms(IQueueStore store)
@@ -186,7 +198,13 @@ internal static class AdminEndpoints
             return Problems.InvalidRoomId();
         }
 
-        return store.DeleteRoom(roomId) ? TypedResults.NoContent() : Problems.RoomNotFound(roomId);
+        if (!store.DeleteRoom(roomId))
+        {
+            return Problems.RoomNotFound(roomId);
+        }
+
+        WaitingRoomMetrics.Forget(roomId);
+        return TypedResults.NoContent();
     }
 
     internal static Results<Ok<RoomStats>, ProblemHttpResult> Stats(string roomId, IQueueStore store, TimeProvider time, RandomSource random)

@@ -19,14 +19,50 @@ internal static class FanEndpoints
     public static void MapFanEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/rooms/{roomId}").WithTags("Queue");
-        group.MapPost("/join", Join).RequireRateLimiting(JoinRateLimitPolicy);
+        group.MapPost("/join", Join).RequireRateLimiting(JoinRateLimitPolicy)
+            .WithSummary("Join the room's line (or its pre-queue before opening).")
+            .WithDescription("Answers the fan's status and a queue ticket (also set as the wr_{roomId} cookie). Joining again with the ticket keeps the place.")
+            .WithQueueTicket(required: false)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         // Status is the request every waiting fan repeats, so it is a plain RequestDelegate (an untyped lambda binds to
-        // that overload): no parameter binding, no request service scope, singletons from the root provider.
+        // that overload): no parameter binding, no request service scope, singletons from the root provider. Its
+        // metadata below only feeds the OpenAPI document; none of it runs per request.
         var services = app.ServiceProvider;
-        group.MapGet("/status", http => Status(http, services));
-        group.MapGet("/events", Events);
+        RequestDelegate status = http => Status(http, services);
+        group.MapGet("/status", status)
+            .WithName("GetFanStatus")
+            .WithMetadata(status.Method) // API description reads the handler's MethodInfo; the framework adds none for a RequestDelegate.
+            .WithSummary("The fan's place, estimated wait and, once admitted, the access pass.")
+            .WithDescription("Poll again after pollAfterMs. States: waiting, admitted (with pass and redirect), expired, closed.")
+            .WithRoomIdParameter()
+            .WithQueueTicket(required: true)
+            .WithMetadata(
+                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(FanStatusDto), ["application/json"]),
+                Problem(StatusCodes.Status400BadRequest),
+                Problem(StatusCodes.Status401Unauthorized),
+                Problem(StatusCodes.Status403Forbidden),
+                Problem(StatusCodes.Status404NotFound),
+                Problem(StatusCodes.Status503ServiceUnavailable));
+        group.MapGet("/events", Events)
+            .WithSummary("The fan's status as server-sent events.")
+            .WithDescription("One `status` event now (data: the status JSON), then one each time the fan would have polled, until admitted, expired or closed.")
+            .WithQueueTicket(required: true)
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
+
+    private static ProducesResponseTypeMetadata Problem(int status) =>
+        new(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]);
 
     internal static async Task<Results<Ok<FanStatusDto>, ProblemHttpResult>> Join(string roomId, HttpContext http, QueueService queue, QueueTicketCodec tickets)
     {

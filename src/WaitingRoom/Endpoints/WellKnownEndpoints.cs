@@ -11,9 +11,14 @@ internal static class WellKnownEndpoints
 {
     public static void MapWellKnownEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/.well-known/jwks.json", Jwks).WithTags("Passes");
+        app.MapGet("/.well-known/jwks.json", Jwks).WithTags("Passes")
+            .WithSummary("The public keys (JWK Set, ES256) that verify access passes.")
+            .Produces<JwkSet>(StatusCodes.Status200OK, "application/jwk-set+json");
         app.MapGet("/health", static () => TypedResults.Text("ok")).WithTags("Health");
-        app.MapGet("/queue/{roomId}", QueuePage).ExcludeFromDescription();
+        app.MapGet("/queue/{roomId}", QueuePage).WithTags("Queue")
+            .WithSummary("The queue page a fan's browser shows (HTML; it joins and polls by itself).")
+            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     internal static IResult Jwks(SigningKeyRing keys, HttpContext http)

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Ticketing.WaitingRoom.Passes;
 using Ticketing.WaitingRoom.Rooms;
+using Ticketing.WaitingRoom.Telemetry;
 
 namespace Ticketing.WaitingRoom.Queue;
 
@@ -37,10 +38,13 @@ internal sealed class QueueService(
         switch (view.Kind)
         {
             case FanKind.NoRoom:
+                WaitingRoomMetrics.Forget(roomId);
                 return (FanOutcome.RoomNotFound, null);
             case FanKind.Closed:
                 return (FanOutcome.RoomClosed, null);
         }
+
+        WaitingRoomMetrics.Joined();
 
         return (FanOutcome.Ok, await DescribeAsync(room, fanId, ticket, view, now).ConfigureAwait(false));
     }
@@ -57,6 +61,7 @@ internal sealed class QueueService(
         var view = await store.StatusAsync(roomId, fanId, now, random.NextSeed(), _abandonAfterMs).ConfigureAwait(false);
         if (view.Kind == FanKind.NoRoom)
         {
+            WaitingRoomMetrics.Forget(roomId);
             return (FanOutcome.RoomNotFound, null);
         }
 
@@ -66,6 +71,7 @@ internal sealed class QueueService(
     private async ValueTask<FanStatusDto> DescribeAsync(RoomDefinition room, string fanId, string? ticket, FanView view, long now)
     {
         var snapshot = view.Room;
+        WaitingRoomMetrics.Observe(room.Id, snapshot);
         switch (view.Kind)
         {
             case FanKind.Admitted:
@@ -103,6 +109,7 @@ internal sealed class QueueService(
             switch (claim.Outcome)
             {
                 case ClaimOutcome.Admitted:
+                    WaitingRoomMetrics.FanAdmitted();
                     return Admitted(room, fanId, ticket, claim.IssuedAtMs, claim.ExpiresAtMs, claim.Jti!);
                 case ClaimOutcome.Gone:
                     return Final(room.Id, "expired", ticket);
@@ -129,6 +136,7 @@ internal sealed class QueueService(
     private FanStatusDto Admitted(RoomDefinition room, string fanId, string? ticket, long issuedAtMs, long expiresAtMs, string jti)
     {
         var pass = passes.Issue(room.Id, room.PerformanceIds, fanId, issuedAtMs, expiresAtMs, jti);
+        WaitingRoomMetrics.PassIssued();
         string? redirect = null;
         if (_options.BookingUrl is { Length: > 0 } booking)
         {
