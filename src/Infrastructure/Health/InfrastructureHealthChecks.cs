@@ -62,7 +62,12 @@ internal sealed class SeatLockStoreHealthCheck(IOptions<SeatLockOptions> options
     }
 }
 
-/// <summary>Passes can be checked: the waiting room's keys are known, or its JWKS answers now (and is kept).</summary>
+/// <summary>
+/// Passes can be checked: the waiting room's keys are known, or its JWKS answers now (and is kept). Without them
+/// the check is degraded, not unhealthy: this instance still sells performances that no waiting room paces and
+/// still settles payments (paying a hold needs no pass), and only paced holds fail (503). Taking the whole
+/// booking API out of rotation because the waiting room is down would turn one outage into two.
+/// </summary>
 internal sealed class AccessPassKeysHealthCheck(AccessPassVerifier verifier) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -74,6 +79,6 @@ internal sealed class AccessPassKeysHealthCheck(AccessPassVerifier verifier) : I
 
         return await verifier.EnsureKeysAsync(cancellationToken)
             ? HealthCheckResult.Healthy("The waiting room's JWKS answers.")
-            : HealthCheckResult.Unhealthy("No waiting-room key is known and its JWKS does not answer; passes cannot be checked.");
+            : HealthCheckResult.Degraded("No waiting-room key is known and its JWKS does not answer; holds of paced performances fail until it does.");
     }
 }
