@@ -11,8 +11,8 @@ namespace Ticketing.Application;
 public static class DependencyInjection
 {
     /// <summary>
-    /// Registers MediatR 5.1 by hand (its DI package is absent from our feed): the mediator, every handler and
-    /// validator of this assembly, and the validation and logging behaviors.
+    /// Registers MediatR 5.1 by hand (its DI package is absent from our feed): the mediator and every handler of
+    /// this assembly; FluentValidation's own scan registers the validators; then the validation and logging behaviors.
     /// </summary>
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
@@ -29,12 +29,11 @@ public static class DependencyInjection
                 {
                     services.AddTransient(contract, type);
                 }
-                else if (definition == typeof(IValidator<>))
-                {
-                    services.AddSingleton(contract, type);
-                }
             }
         }
+
+        // Validators hold no state, so one instance each serves every request (as the hand-written scan did).
+        services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton);
 
         services.AddMemoryCache();
         services.TryAddSingleton(TimeProvider.System);
