@@ -1,8 +1,9 @@
-using System.Reflection;
 using FluentValidation;
+using MapsterMapper;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using System.Reflection;
 using Ticketing.Application.Catalog;
 using Ticketing.Application.Common;
 
@@ -34,6 +35,12 @@ public static class DependencyInjection
 
         // Validators hold no state, so one instance each serves every request (as the hand-written scan did).
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton);
+
+        // One mapping configuration, compiled here at start-up; handlers map through IMapper over it, never through
+        // Mapster's global settings, so tests and hosts each get exactly these rules.
+        var mapping = Mapping.CreateConfig();
+        services.AddSingleton(mapping);
+        services.AddSingleton<IMapper>(new Mapper(mapping));
 
         services.AddMemoryCache();
         services.TryAddSingleton(TimeProvider.System);

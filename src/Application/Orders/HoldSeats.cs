@@ -137,7 +137,7 @@ public sealed partial class HoldSeatsHandler(
         }
 
         LogHeld(logger, order.Id, request.PerformanceId, seatIds.Count);
-        return order.ToDto(now);
+        return order.ToHeldOrderDto(now);
     }
 
     /// <summary>
