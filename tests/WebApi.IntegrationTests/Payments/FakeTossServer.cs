@@ -42,6 +42,9 @@ public sealed record Fault(FaultKind Kind, TimeSpan Delay = default, string? Tes
 /// <summary>One request as the fault policy sees it.</summary>
 public sealed record FakeTossRequest(string Method, string Path);
 
+/// <summary>One request as it arrived, with its <c>Idempotency-Key</c> header (null when it had none).</summary>
+public sealed record FakeTossReceived(string Method, string Path, string? IdempotencyKey);
+
 /// <summary>
 /// The fake Toss Payments server of the tests: a real Kestrel server on 127.0.0.1 (port 0) answering as TOSS.md says,
 /// through <see cref="TossSimulator"/> (auth, 10-minute window, status flow, idempotency with 409 while in flight,
@@ -54,6 +57,7 @@ public sealed class FakeTossServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Lock _gate = new();
     private readonly List<(int Count, TaskCompletionSource Reached)> _requestWaiters = [];
+    private readonly List<FakeTossReceived> _received = [];
     private int _requests;
     private int _inFlight;
     private TaskCompletionSource _idle = Completed();
@@ -79,6 +83,18 @@ public sealed class FakeTossServer : IAsyncDisposable
             lock (_gate)
             {
                 return _requests;
+            }
+        }
+    }
+
+    /// <summary>Every request received so far, in arrival order, with the Idempotency-Key it carried.</summary>
+    public IReadOnlyList<FakeTossReceived> Received
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _received];
             }
         }
     }
@@ -149,6 +165,10 @@ public sealed class FakeTossServer : IAsyncDisposable
             }
 
             _requests++;
+            _received.Add(new FakeTossReceived(
+                context.Request.Method,
+                context.Request.Path.Value ?? "/",
+                context.Request.Headers.TryGetValue("Idempotency-Key", out var key) ? key.ToString() : null));
             foreach (var waiter in _requestWaiters.Where(w => w.Count <= _requests).ToList())
             {
                 _requestWaiters.Remove(waiter);
