@@ -47,6 +47,7 @@ public static class DependencyInjection
         services.AddSingleton<ISeatLayoutCache, SeatLayoutCache>();
         services.AddSingleton<Orders.ISellingRulesCache, Orders.SellingRulesCache>();
         services.AddScoped<Payments.PaymentCompletion>();
+        services.AddScoped<Payments.RefundSettlement>();
         services.AddOptions<Payments.PaymentPolicy>();
 
         // Order matters: logging wraps validation, so rejected requests are logged too.

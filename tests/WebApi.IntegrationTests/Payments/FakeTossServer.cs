@@ -29,6 +29,9 @@ public enum FaultKind
 
     /// <summary>Processes (records the payment, the idempotent answer) and then aborts the connection.</summary>
     ResetAfterProcessing,
+
+    /// <summary>Answers 403 with <see cref="Fault.TestCode"/> as a final Toss error, without processing.</summary>
+    Refuse,
 }
 
 /// <summary>A fault; <see cref="TestCode"/> acts as a <c>TossPayments-Test-Code</c> header (a decline).</summary>
@@ -37,6 +40,8 @@ public sealed record Fault(FaultKind Kind, TimeSpan Delay = default, string? Tes
     public static readonly Fault None = new(FaultKind.None);
 
     public static Fault Decline(string code = "REJECT_CARD_PAYMENT") => new(FaultKind.None, TestCode: code);
+
+    public static Fault Refuse(string code) => new(FaultKind.Refuse, TestCode: code);
 }
 
 /// <summary>One request as the fault policy sees it.</summary>
@@ -205,6 +210,9 @@ public sealed class FakeTossServer : IAsyncDisposable
                 return;
             case FaultKind.ServerError:
                 await WriteAsync(context, new TossSimulatorResponse(500, "{\"code\":\"FAILED_INTERNAL_SYSTEM_PROCESSING\",\"message\":\"Injected fault.\"}"));
+                return;
+            case FaultKind.Refuse:
+                await WriteAsync(context, new TossSimulatorResponse(403, $"{{\"code\":\"{fault.TestCode}\",\"message\":\"Injected refusal.\"}}"));
                 return;
             case FaultKind.InFlight:
                 await WriteAsync(context, new TossSimulatorResponse(409, "{\"code\":\"IDEMPOTENT_REQUEST_PROCESSING\",\"message\":\"Injected fault.\"}"));
