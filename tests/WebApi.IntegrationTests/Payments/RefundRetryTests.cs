@@ -85,6 +85,9 @@ public sealed class RefundRetryTests : IAsyncLifetime
         var again = await fan.PostAsJsonAsync($"/api/orders/{orderId}/cancellation", new { });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("refund.needs_attention", (await PaymentApi.JsonAsync(again)).GetProperty("code").GetString());
+        var admin = await Holds.BookingApiFactory.LogInAsync(_p.Api.CreateClient(), "admin@test.ticketing", "admin-test-1");
+        var overview = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/admin/overview");
+        Assert.Equal(1, overview.GetProperty("refundsByStatus").GetProperty("abandoned").GetInt32());
     }
 
     [Fact]
