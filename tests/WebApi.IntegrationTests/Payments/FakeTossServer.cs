@@ -162,6 +162,9 @@ public sealed class FakeTossServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        // The fault is chosen before the request is counted: a test that waits for the count and then changes the
+        // faults must not change this request's.
+        var fault = Faults?.Invoke(new FakeTossRequest(context.Request.Method, context.Request.Path.Value ?? "/")) ?? Fault.None;
         lock (_gate)
         {
             if (_inFlight++ == 0)
@@ -183,7 +186,7 @@ public sealed class FakeTossServer : IAsyncDisposable
 
         try
         {
-            await ProcessAsync(context);
+            await ProcessAsync(context, fault);
         }
         finally
         {
@@ -197,10 +200,9 @@ public sealed class FakeTossServer : IAsyncDisposable
         }
     }
 
-    private async Task ProcessAsync(HttpContext context)
+    private async Task ProcessAsync(HttpContext context, Fault fault)
     {
         var request = context.Request;
-        var fault = Faults?.Invoke(new FakeTossRequest(request.Method, request.Path.Value ?? "/")) ?? Fault.None;
         using var reader = new StreamReader(request.Body);
         var body = await reader.ReadToEndAsync();
         switch (fault.Kind)
