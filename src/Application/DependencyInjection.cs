@@ -1,8 +1,9 @@
-using System.Reflection;
 using FluentValidation;
+using MapsterMapper;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using System.Reflection;
 using Ticketing.Application.Catalog;
 using Ticketing.Application.Common;
 
@@ -11,8 +12,8 @@ namespace Ticketing.Application;
 public static class DependencyInjection
 {
     /// <summary>
-    /// Registers MediatR 5.1 by hand (its DI package is absent from our feed): the mediator, every handler and
-    /// validator of this assembly, and the validation and logging behaviors.
+    /// Registers MediatR 5.1 by hand (its DI package is absent from our feed): the mediator and every handler of
+    /// this assembly; FluentValidation's own scan registers the validators; then the validation and logging behaviors.
     /// </summary>
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
@@ -29,18 +30,24 @@ public static class DependencyInjection
                 {
                     services.AddTransient(contract, type);
                 }
-                else if (definition == typeof(IValidator<>))
-                {
-                    services.AddSingleton(contract, type);
-                }
             }
         }
+
+        // Validators hold no state, so one instance each serves every request (as the hand-written scan did).
+        services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton);
+
+        // One mapping configuration, compiled here at start-up; handlers map through IMapper over it, never through
+        // Mapster's global settings, so tests and hosts each get exactly these rules.
+        var mapping = Mapping.CreateConfig();
+        services.AddSingleton(mapping);
+        services.AddSingleton<IMapper>(new Mapper(mapping));
 
         services.AddMemoryCache();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ISeatLayoutCache, SeatLayoutCache>();
         services.AddSingleton<Orders.ISellingRulesCache, Orders.SellingRulesCache>();
         services.AddScoped<Payments.PaymentCompletion>();
+        services.AddScoped<Payments.RefundSettlement>();
         services.AddOptions<Payments.PaymentPolicy>();
 
         // Order matters: logging wraps validation, so rejected requests are logged too.

@@ -1,4 +1,5 @@
 using FluentValidation;
+using MapsterMapper;
 using MediatR;
 using Ticketing.Application.Abstractions;
 using Ticketing.Application.Common;
@@ -20,7 +21,7 @@ public sealed class ChangeRoleValidator : AbstractValidator<ChangeRole>
     }
 }
 
-public sealed class ChangeRoleHandler(IAppDbContext db) : IRequestHandler<ChangeRole, Result<AccountDto>>
+public sealed class ChangeRoleHandler(IAppDbContext db, IMapper mapper) : IRequestHandler<ChangeRole, Result<AccountDto>>
 {
     public async Task<Result<AccountDto>> Handle(ChangeRole request, CancellationToken cancellationToken)
     {
@@ -32,20 +33,20 @@ public sealed class ChangeRoleHandler(IAppDbContext db) : IRequestHandler<Change
 
         user.ChangeRole(Enum.Parse<Role>(request.Role, ignoreCase: true));
         await db.SaveChangesAsync(cancellationToken);
-        return user.ToDto();
+        return mapper.Map<AccountDto>(user);
     }
 }
 
 /// <summary>The caller's own account.</summary>
 public sealed record GetAccount(Guid UserId) : IRequest<Result<AccountDto>>;
 
-public sealed class GetAccountHandler(IAppDbContext db) : IRequestHandler<GetAccount, Result<AccountDto>>
+public sealed class GetAccountHandler(IAppDbContext db, IMapper mapper) : IRequestHandler<GetAccount, Result<AccountDto>>
 {
     public async Task<Result<AccountDto>> Handle(GetAccount request, CancellationToken cancellationToken)
     {
         var user = await db.Users.FindAsync([request.UserId], cancellationToken);
         return user is null
             ? Error.NotFound("account.not_found", "The account no longer exists.")
-            : user.ToDto();
+            : mapper.Map<AccountDto>(user);
     }
 }

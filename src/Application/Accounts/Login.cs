@@ -1,4 +1,5 @@
 using FluentValidation;
+using MapsterMapper;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Ticketing.Application.Abstractions;
@@ -19,7 +20,7 @@ public sealed class LoginValidator : AbstractValidator<Login>
     }
 }
 
-public sealed class LoginHandler(IAppDbContext db, IPasswordHasher hasher) : IRequestHandler<Login, Result<AccountDto>>
+public sealed class LoginHandler(IAppDbContext db, IPasswordHasher hasher, IMapper mapper) : IRequestHandler<Login, Result<AccountDto>>
 {
     /// <summary>
     /// One message whether the email is unknown or the password wrong, so the answer never tells which emails exist.
@@ -52,6 +53,6 @@ public sealed class LoginHandler(IAppDbContext db, IPasswordHasher hasher) : IRe
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return user.ToDto();
+        return mapper.Map<AccountDto>(user);
     }
 }

@@ -1,4 +1,5 @@
 using FluentValidation;
+using MapsterMapper;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Ticketing.Application.Abstractions;
@@ -11,11 +12,6 @@ namespace Ticketing.Application.Accounts;
 public sealed record Register(string Email, string Password, string? DisplayName) : IRequest<Result<AccountDto>>;
 
 public sealed record AccountDto(Guid Id, string Email, string DisplayName, string Role);
-
-internal static class AccountMapping
-{
-    public static AccountDto ToDto(this User user) => new(user.Id, user.Email, user.DisplayName, user.Role.ToString().ToLowerInvariant());
-}
 
 public sealed class RegisterValidator : AbstractValidator<Register>
 {
@@ -30,7 +26,7 @@ public sealed class RegisterValidator : AbstractValidator<Register>
     }
 }
 
-public sealed class RegisterHandler(IAppDbContext db, IPasswordHasher hasher, IUniqueViolationDetector uniqueViolations, TimeProvider clock)
+public sealed class RegisterHandler(IAppDbContext db, IPasswordHasher hasher, IUniqueViolationDetector uniqueViolations, IMapper mapper, TimeProvider clock)
     : IRequestHandler<Register, Result<AccountDto>>
 {
     public async Task<Result<AccountDto>> Handle(Register request, CancellationToken cancellationToken)
@@ -52,7 +48,7 @@ public sealed class RegisterHandler(IAppDbContext db, IPasswordHasher hasher, IU
             return EmailTaken();
         }
 
-        return user.ToDto();
+        return mapper.Map<AccountDto>(user);
     }
 
     private static Error EmailTaken() =>

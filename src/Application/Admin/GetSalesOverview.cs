@@ -4,13 +4,22 @@ using Ticketing.Application.Abstractions;
 using Ticketing.Application.Common;
 using Ticketing.Application.Orders;
 using Ticketing.Domain.Orders;
+using Ticketing.Domain.Payments;
 
 namespace Ticketing.Application.Admin;
 
-/// <summary>For the admin dashboard: every performance's seats held and sold now, and orders by status.</summary>
+/// <summary>
+/// For the admin dashboard: every performance's seats held and sold now, orders by status, and refunds by status
+/// (an <c>abandoned</c> refund had no known outcome after every retry and must be settled with Toss by hand;
+/// a <c>failed</c> one was refused by Toss).
+/// </summary>
 public sealed record GetSalesOverview : IRequest<Result<SalesOverview>>;
 
-public sealed record SalesOverview(DateTimeOffset AsOf, IReadOnlyDictionary<string, int> OrdersByStatus, IReadOnlyList<PerformanceSales> Performances);
+public sealed record SalesOverview(
+    DateTimeOffset AsOf,
+    IReadOnlyDictionary<string, int> OrdersByStatus,
+    IReadOnlyDictionary<string, int> RefundsByStatus,
+    IReadOnlyList<PerformanceSales> Performances);
 
 public sealed record PerformanceSales(long PerformanceId, long EventId, string EventTitle, DateTimeOffset StartsAt, int Seats, int Held, int Sold, bool RequiresQueuePass, string? WaitingRoomId);
 
@@ -21,6 +30,10 @@ public sealed class GetSalesOverviewHandler(IAppDbContext db, TimeProvider clock
         var now = clock.GetUtcNow();
         var statuses = await db.Orders.AsNoTracking()
             .GroupBy(o => o.Status)
+            .Select(g => new { Status = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var refunds = await db.Refunds.AsNoTracking()
+            .GroupBy(r => r.Status)
             .Select(g => new { Status = g.Key, Count = g.Count() })
             .ToListAsync(cancellationToken);
         var taken = await db.OrderLines.AsNoTracking()
@@ -38,6 +51,7 @@ public sealed class GetSalesOverviewHandler(IAppDbContext db, TimeProvider clock
         return new SalesOverview(
             now,
             statuses.ToDictionary(s => s.Status.StatusName(), s => s.Count),
+            refunds.ToDictionary(r => RefundStatusName(r.Status), r => r.Count),
             performances.Select(p => new PerformanceSales(
                 p.Id,
                 p.EventId,
@@ -49,4 +63,14 @@ public sealed class GetSalesOverviewHandler(IAppDbContext db, TimeProvider clock
                 p.RequiresQueuePass,
                 p.WaitingRoomId)).ToList());
     }
+
+    private static string RefundStatusName(RefundStatus status) => status switch
+    {
+        RefundStatus.Requested => "requested",
+        RefundStatus.Done => "done",
+        RefundStatus.Failed => "failed",
+        RefundStatus.OutcomeUnknown => "outcomeUnknown",
+        RefundStatus.Abandoned => "abandoned",
+        _ => status.ToString(),
+    };
 }

@@ -1,4 +1,5 @@
 using FluentValidation;
+using MapsterMapper;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Ticketing.Application.Abstractions;
@@ -71,27 +72,27 @@ public sealed class SearchEventsHandler(IAppDbContext db) : IRequestHandler<Sear
 /// <summary>A published event with its performances and price grades.</summary>
 public sealed record GetEvent(long EventId) : IRequest<Result<EventDetailsDto>>;
 
-public sealed class GetEventHandler(IAppDbContext db) : IRequestHandler<GetEvent, Result<EventDetailsDto>>
+public sealed class GetEventHandler(IAppDbContext db, IMapper mapper) : IRequestHandler<GetEvent, Result<EventDetailsDto>>
 {
     public async Task<Result<EventDetailsDto>> Handle(GetEvent request, CancellationToken cancellationToken)
     {
         var e = await db.Events.AsNoTracking()
             .Include(x => x.Performances).ThenInclude(p => p.Grades)
             .SingleOrDefaultAsync(x => x.Id == request.EventId && x.Status == EventStatus.Published, cancellationToken);
-        return e is null ? Error.NotFound("event.not_found", "No published event has this id.") : e.ToDetailsDto();
+        return e is null ? Error.NotFound("event.not_found", "No published event has this id.") : mapper.Map<EventDetailsDto>(e);
     }
 }
 
 /// <summary>A performance of a published event.</summary>
 public sealed record GetPerformance(long PerformanceId) : IRequest<Result<PerformanceDto>>;
 
-public sealed class GetPerformanceHandler(IAppDbContext db) : IRequestHandler<GetPerformance, Result<PerformanceDto>>
+public sealed class GetPerformanceHandler(IAppDbContext db, IMapper mapper) : IRequestHandler<GetPerformance, Result<PerformanceDto>>
 {
     public async Task<Result<PerformanceDto>> Handle(GetPerformance request, CancellationToken cancellationToken)
     {
         var p = await db.Performances.AsNoTracking().Include(x => x.Grades)
             .Where(x => x.Id == request.PerformanceId && db.Events.Any(e => e.Id == x.EventId && e.Status == EventStatus.Published))
             .SingleOrDefaultAsync(cancellationToken);
-        return p is null ? Error.NotFound("performance.not_found", "No published performance has this id.") : p.ToDto();
+        return p is null ? Error.NotFound("performance.not_found", "No published performance has this id.") : mapper.Map<PerformanceDto>(p);
     }
 }

@@ -1,7 +1,8 @@
-using System.Collections.Frozen;
+using Mapster;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using System.Collections.Frozen;
 using Ticketing.Application.Abstractions;
 using Ticketing.Application.Events;
 using Ticketing.Domain.Catalog;
@@ -67,7 +68,7 @@ public interface ISeatLayoutCache
 /// Only layouts of published events are cached, so publishing needs no cross-instance invalidation. Loads are
 /// serialized so that a crowd arriving on a cold cache loads each layout once, not once per request.
 /// </remarks>
-internal sealed class SeatLayoutCache(IMemoryCache cache, IServiceScopeFactory scopes) : ISeatLayoutCache
+internal sealed class SeatLayoutCache(IMemoryCache cache, IServiceScopeFactory scopes, TypeAdapterConfig mapping) : ISeatLayoutCache
 {
     private static readonly TimeSpan SlidingExpiration = TimeSpan.FromMinutes(30);
     private static readonly SemaphoreSlim LoadGate = new(1, 1);
@@ -89,7 +90,7 @@ internal sealed class SeatLayoutCache(IMemoryCache cache, IServiceScopeFactory s
 
             // A singleton reads through a scope of its own: a hit (nearly every request) builds no DbContext.
             await using var scope = scopes.CreateAsyncScope();
-            layout = await LoadAsync(scope.ServiceProvider.GetRequiredService<IAppDbContext>(), performanceId, cancellationToken);
+            layout = await LoadAsync(scope.ServiceProvider.GetRequiredService<IAppDbContext>(), performanceId, mapping, cancellationToken);
             if (layout is { IsPublished: true })
             {
                 cache.Set(Key(performanceId), layout, new MemoryCacheEntryOptions { SlidingExpiration = SlidingExpiration });
@@ -107,7 +108,7 @@ internal sealed class SeatLayoutCache(IMemoryCache cache, IServiceScopeFactory s
 
     private static (string, long) Key(long performanceId) => ("seat-layout", performanceId);
 
-    private static async Task<SeatLayout?> LoadAsync(IAppDbContext db, long performanceId, CancellationToken cancellationToken)
+    private static async Task<SeatLayout?> LoadAsync(IAppDbContext db, long performanceId, TypeAdapterConfig mapping, CancellationToken cancellationToken)
     {
         var head = await db.Performances.AsNoTracking()
             .Where(p => p.Id == performanceId)
@@ -121,7 +122,7 @@ internal sealed class SeatLayoutCache(IMemoryCache cache, IServiceScopeFactory s
         var grades = await db.PriceGrades.AsNoTracking()
             .Where(g => g.PerformanceId == performanceId)
             .OrderByDescending(g => g.Price).ThenBy(g => g.Code)
-            .Select(g => new GradeDto(g.Code, g.Name, g.Price, g.Color))
+            .ProjectToType<GradeDto>(mapping)
             .ToListAsync(cancellationToken);
         var gradeIndex = grades.Select((g, i) => (g.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal);
 

@@ -1,4 +1,5 @@
 using FluentValidation;
+using MapsterMapper;
 using MediatR;
 using Ticketing.Application.Abstractions;
 using Ticketing.Application.Common;
@@ -114,7 +115,7 @@ public sealed class AddPerformanceValidator : AbstractValidator<AddPerformance>
     }
 }
 
-public sealed class AddPerformanceHandler(IAppDbContext db, ISeatMapWriter seatWriter, TimeProvider clock) : IRequestHandler<AddPerformance, Result<PerformanceDto>>
+public sealed class AddPerformanceHandler(IAppDbContext db, ISeatMapWriter seatWriter, IMapper mapper, TimeProvider clock) : IRequestHandler<AddPerformance, Result<PerformanceDto>>
 {
     public async Task<Result<PerformanceDto>> Handle(AddPerformance request, CancellationToken cancellationToken)
     {
@@ -130,6 +131,6 @@ public sealed class AddPerformanceHandler(IAppDbContext db, ISeatMapWriter seatW
         await db.SaveChangesAsync(cancellationToken);
         await seatWriter.WriteAsync(performance.Id, seatMap.Seats, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return performance.ToDto();
+        return mapper.Map<PerformanceDto>(performance);
     }
 }

@@ -1,4 +1,5 @@
 using FluentValidation;
+using MapsterMapper;
 using MediatR;
 using Ticketing.Application.Abstractions;
 using Ticketing.Application.Common;
@@ -26,13 +27,13 @@ public sealed class CreateEventValidator : AbstractValidator<CreateEvent>
     public CreateEventValidator() => EventFieldRules.Apply(this, x => x.Title, x => x.Category, x => x.Venue, x => x.Description);
 }
 
-public sealed class CreateEventHandler(IAppDbContext db, TimeProvider clock) : IRequestHandler<CreateEvent, Result<EventDetailsDto>>
+public sealed class CreateEventHandler(IAppDbContext db, IMapper mapper, TimeProvider clock) : IRequestHandler<CreateEvent, Result<EventDetailsDto>>
 {
     public async Task<Result<EventDetailsDto>> Handle(CreateEvent request, CancellationToken cancellationToken)
     {
         var e = Event.Create(request.Actor.UserId, request.Title, request.Category, request.Venue, request.Description ?? string.Empty, clock.GetUtcNow());
         db.Events.Add(e);
         await db.SaveChangesAsync(cancellationToken);
-        return e.ToDetailsDto();
+        return mapper.Map<EventDetailsDto>(e);
     }
 }

@@ -1,5 +1,3 @@
-using Ticketing.Domain.Catalog;
-
 namespace Ticketing.Application.Events;
 
 public sealed record GradeDto(string Code, string Name, long Price, string? Color);
@@ -43,34 +41,4 @@ public sealed record EventSummaryDto(
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount)
 {
     public int TotalPages => PageSize == 0 ? 0 : (TotalCount + PageSize - 1) / PageSize;
-}
-
-public static class EventMapping
-{
-    public static string StatusName(this EventStatus status) => status.ToString().ToLowerInvariant();
-
-    public static PerformanceDto ToDto(this Performance p) => new(
-        p.Id,
-        p.EventId,
-        p.StartsAt,
-        p.SalesOpenAt,
-        p.SalesCloseAt,
-        (int)p.HoldDuration.TotalSeconds,
-        p.MaxSeatsPerOrder,
-        p.MaxSeatsPerFan,
-        p.RequiresQueuePass,
-        p.WaitingRoomId,
-        p.SeatCount,
-        p.Grades.OrderByDescending(g => g.Price).Select(g => new GradeDto(g.Code, g.Name, g.Price, g.Color)).ToList());
-
-    public static EventDetailsDto ToDetailsDto(this Event e) => new(
-        e.Id,
-        e.Title,
-        e.Category,
-        e.Venue,
-        e.Description,
-        e.Status.StatusName(),
-        e.OrganizerId,
-        e.PublishedAt,
-        e.Performances.OrderBy(p => p.StartsAt).Select(p => p.ToDto()).ToList());
 }

@@ -1,4 +1,5 @@
 using FluentValidation;
+using MapsterMapper;
 using MediatR;
 using Ticketing.Application.Abstractions;
 using Ticketing.Application.Common;
@@ -13,7 +14,7 @@ public sealed class UpdateEventValidator : AbstractValidator<UpdateEvent>
     public UpdateEventValidator() => EventFieldRules.Apply(this, x => x.Title, x => x.Category, x => x.Venue, x => x.Description);
 }
 
-public sealed class UpdateEventHandler(IAppDbContext db, TimeProvider clock) : IRequestHandler<UpdateEvent, Result<EventDetailsDto>>
+public sealed class UpdateEventHandler(IAppDbContext db, IMapper mapper, TimeProvider clock) : IRequestHandler<UpdateEvent, Result<EventDetailsDto>>
 {
     public async Task<Result<EventDetailsDto>> Handle(UpdateEvent request, CancellationToken cancellationToken)
     {
@@ -26,13 +27,13 @@ public sealed class UpdateEventHandler(IAppDbContext db, TimeProvider clock) : I
         var e = loaded.Value;
         e.Update(request.Title, request.Category, request.Venue, request.Description ?? string.Empty, clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
-        return e.ToDetailsDto();
+        return mapper.Map<EventDetailsDto>(e);
     }
 }
 
 public sealed record PublishEvent(Actor Actor, long EventId) : IRequest<Result<EventDetailsDto>>;
 
-public sealed class PublishEventHandler(IAppDbContext db, TimeProvider clock) : IRequestHandler<PublishEvent, Result<EventDetailsDto>>
+public sealed class PublishEventHandler(IAppDbContext db, IMapper mapper, TimeProvider clock) : IRequestHandler<PublishEvent, Result<EventDetailsDto>>
 {
     public async Task<Result<EventDetailsDto>> Handle(PublishEvent request, CancellationToken cancellationToken)
     {
@@ -50,18 +51,18 @@ public sealed class PublishEventHandler(IAppDbContext db, TimeProvider clock) : 
 
         e.Publish(clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
-        return e.ToDetailsDto();
+        return mapper.Map<EventDetailsDto>(e);
     }
 }
 
 /// <summary>One of the caller's events, drafts included.</summary>
 public sealed record GetOwnEvent(Actor Actor, long EventId) : IRequest<Result<EventDetailsDto>>;
 
-public sealed class GetOwnEventHandler(IAppDbContext db) : IRequestHandler<GetOwnEvent, Result<EventDetailsDto>>
+public sealed class GetOwnEventHandler(IAppDbContext db, IMapper mapper) : IRequestHandler<GetOwnEvent, Result<EventDetailsDto>>
 {
     public async Task<Result<EventDetailsDto>> Handle(GetOwnEvent request, CancellationToken cancellationToken)
     {
         var loaded = await EventAccess.LoadOwnedAsync(db, request.EventId, request.Actor, withPerformances: true, cancellationToken);
-        return loaded.IsSuccess ? loaded.Value.ToDetailsDto() : loaded.Error!;
+        return loaded.IsSuccess ? mapper.Map<EventDetailsDto>(loaded.Value) : loaded.Error!;
     }
 }

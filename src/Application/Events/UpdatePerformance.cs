@@ -1,4 +1,5 @@
 using FluentValidation;
+using MapsterMapper;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Ticketing.Application.Abstractions;
@@ -15,7 +16,7 @@ public sealed class UpdatePerformanceValidator : AbstractValidator<UpdatePerform
     public UpdatePerformanceValidator() => PerformanceSettingsRules.Apply(this, x => x.Settings);
 }
 
-public sealed class UpdatePerformanceHandler(IAppDbContext db, ISellingRulesCache sellingRules) : IRequestHandler<UpdatePerformance, Result<PerformanceDto>>
+public sealed class UpdatePerformanceHandler(IAppDbContext db, ISellingRulesCache sellingRules, IMapper mapper) : IRequestHandler<UpdatePerformance, Result<PerformanceDto>>
 {
     public async Task<Result<PerformanceDto>> Handle(UpdatePerformance request, CancellationToken cancellationToken)
     {
@@ -35,7 +36,7 @@ public sealed class UpdatePerformanceHandler(IAppDbContext db, ISellingRulesCach
         performance.ChangeRules(request.Settings.ToRules());
         await db.SaveChangesAsync(cancellationToken);
         sellingRules.Invalidate(performance.Id);
-        return performance.ToDto();
+        return mapper.Map<PerformanceDto>(performance);
     }
 }
 

@@ -1,3 +1,4 @@
+using MapsterMapper;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace Ticketing.Application.Orders;
 /// <summary>The owner gives back a pending order's seats; they are free at once.</summary>
 public sealed record CancelOrder(Guid FanId, Guid OrderId) : IRequest<Result<OrderDto>>;
 
-public sealed partial class CancelOrderHandler(IAppDbContext db, ISeatLock seatLock, TimeProvider clock, ILogger<CancelOrderHandler> logger)
+public sealed partial class CancelOrderHandler(IAppDbContext db, ISeatLock seatLock, IMapper mapper, TimeProvider clock, ILogger<CancelOrderHandler> logger)
     : IRequestHandler<CancelOrder, Result<OrderDto>>
 {
     public async Task<Result<OrderDto>> Handle(CancelOrder request, CancellationToken cancellationToken)
@@ -25,7 +26,7 @@ public sealed partial class CancelOrderHandler(IAppDbContext db, ISeatLock seatL
         var now = clock.GetUtcNow();
         if (order.Status != OrderStatus.Pending || now >= order.ExpiresAt)
         {
-            return Error.Conflict("order.not_cancellable", $"The order is {order.ToDto(now).Status}; only a pending hold can be cancelled.");
+            return Error.Conflict("order.not_cancellable", $"The order is {OrderMapping.DisplayedStatus(order, now).StatusName()}; only a pending hold can be cancelled.");
         }
 
         order.Cancel(now);
@@ -39,7 +40,7 @@ public sealed partial class CancelOrderHandler(IAppDbContext db, ISeatLock seatL
         }
 
         await SeatRelease.ReleaseAsync(seatLock, order, logger);
-        return order.ToDto(now);
+        return mapper.ToOrderDto(order, now);
     }
 }
 

@@ -1,4 +1,5 @@
 using FluentValidation;
+using MapsterMapper;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Ticketing.Application.Abstractions;
@@ -10,13 +11,13 @@ namespace Ticketing.Application.Orders;
 /// <summary>One of the caller's orders. Another fan's order answers exactly like a missing one.</summary>
 public sealed record GetOrder(Guid FanId, Guid OrderId) : IRequest<Result<OrderDto>>;
 
-public sealed class GetOrderHandler(IAppDbContext db, TimeProvider clock) : IRequestHandler<GetOrder, Result<OrderDto>>
+public sealed class GetOrderHandler(IAppDbContext db, IMapper mapper, TimeProvider clock) : IRequestHandler<GetOrder, Result<OrderDto>>
 {
     public async Task<Result<OrderDto>> Handle(GetOrder request, CancellationToken cancellationToken)
     {
         var order = await db.Orders.AsNoTracking().Include(o => o.Lines)
             .SingleOrDefaultAsync(o => o.Id == request.OrderId && o.FanId == request.FanId, cancellationToken);
-        return order is null ? OrderErrors.NotFound : order.ToDto(clock.GetUtcNow());
+        return order is null ? OrderErrors.NotFound : mapper.ToOrderDto(order, clock.GetUtcNow());
     }
 }
 
@@ -32,7 +33,7 @@ public sealed class ListMyOrdersValidator : AbstractValidator<ListMyOrders>
     }
 }
 
-public sealed class ListMyOrdersHandler(IAppDbContext db, TimeProvider clock) : IRequestHandler<ListMyOrders, Result<PagedResult<OrderDto>>>
+public sealed class ListMyOrdersHandler(IAppDbContext db, IMapper mapper, TimeProvider clock) : IRequestHandler<ListMyOrders, Result<PagedResult<OrderDto>>>
 {
     public async Task<Result<PagedResult<OrderDto>>> Handle(ListMyOrders request, CancellationToken cancellationToken)
     {
@@ -43,7 +44,7 @@ public sealed class ListMyOrdersHandler(IAppDbContext db, TimeProvider clock) : 
             .Skip((request.Page - 1) * request.PageSize).Take(request.PageSize)
             .ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        return new PagedResult<OrderDto>(orders.Select(o => o.ToDto(now)).ToList(), request.Page, request.PageSize, total);
+        return new PagedResult<OrderDto>(orders.Select(o => mapper.ToOrderDto(o, now)).ToList(), request.Page, request.PageSize, total);
     }
 }
 

@@ -156,7 +156,7 @@ public sealed partial class HoldSeatsHandler(
 
         LogHeld(logger, order.Id, request.PerformanceId, seatIds.Count);
         HoldMetrics.HoldGranted();
-        return order.ToDto(now);
+        return order.ToHeldOrderDto(now);
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Ticketing.Application.Abstractions;
 using Ticketing.Application.Common;
 using Ticketing.Application.Orders;
@@ -33,12 +33,11 @@ public sealed class CancelPaidOrderValidator : AbstractValidator<CancelPaidOrder
     }
 }
 
-public sealed partial class CancelPaidOrderHandler(
+public sealed class CancelPaidOrderHandler(
     IAppDbContext db,
-    IPaymentGateway gateway,
-    ISeatLock seatLock,
+    RefundSettlement settlement,
     TimeProvider clock,
-    ILogger<CancelPaidOrderHandler> logger) : IRequestHandler<CancelPaidOrder, Result<RefundDto>>
+    IOptions<PaymentPolicy> policy) : IRequestHandler<CancelPaidOrder, Result<RefundDto>>
 {
     public async Task<Result<RefundDto>> Handle(CancelPaidOrder request, CancellationToken cancellationToken)
     {
@@ -65,14 +64,21 @@ public sealed partial class CancelPaidOrderHandler(
 
         var now = clock.GetUtcNow();
         var key = string.Join(',', seatIds);
-        var open = await db.Refunds.Where(r => r.OrderId == order.Id && r.Status == RefundStatus.Requested).ToListAsync(cancellationToken);
-        if (open.Any(r => r.SeatIds != key))
+        var unsettled = await db.Refunds
+            .Where(r => r.OrderId == order.Id && (r.Status == RefundStatus.Requested || r.Status == RefundStatus.OutcomeUnknown || r.Status == RefundStatus.Abandoned))
+            .ToListAsync(cancellationToken);
+        if (unsettled.Any(r => r.Status == RefundStatus.Abandoned))
+        {
+            return Error.Conflict("refund.needs_attention", "An earlier refund of this order has no known outcome; our staff is settling it with the payment provider.");
+        }
+
+        if (unsettled.Any(r => r.SeatIds != key))
         {
             return Error.Conflict("refund.in_progress", "Another cancellation of this order is being processed; try again shortly.");
         }
 
         // Retrying the same cancellation resumes its refund (same Toss idempotency key) instead of refunding twice.
-        var refund = open.SingleOrDefault();
+        var refund = unsettled.SingleOrDefault();
         if (refund is null)
         {
             (long Gross, long Fee) quote;
@@ -85,7 +91,8 @@ public sealed partial class CancelPaidOrderHandler(
                 return Error.Conflict(ex.Code, ex.Message);
             }
 
-            refund = Refund.Request(order.Id, seatIds, quote.Gross, quote.Fee, now);
+            // Due for the retry job from the start, in case this process never records the answer.
+            refund = Refund.Request(order.Id, seatIds, quote.Gross, quote.Fee, now, policy.Value.CheckAfter);
             db.Refunds.Add(refund);
             order.RefundRequested(now);
             try
@@ -98,67 +105,27 @@ public sealed partial class CancelPaidOrderHandler(
             }
         }
 
-        var payment = await db.Payments.SingleAsync(p => p.OrderId == order.Id, cancellationToken);
-        var whole = refund.Amount == payment.BalanceAmount;
-        var outcome = refund.Amount == 0
-            ? new GatewayOutcome(GatewayOutcomeKind.Cancelled)
-            : await gateway.CancelAsync(payment.PaymentKey, refund.Id.ToString("N"), "Cancelled by the fan", whole ? null : refund.Amount, CancellationToken.None);
-        now = clock.GetUtcNow();
-        switch (outcome.Kind)
-        {
-            case GatewayOutcomeKind.Cancelled:
-                break;
-            case GatewayOutcomeKind.Refused:
-                refund.Fail(now);
-                await db.SaveChangesAsync(CancellationToken.None);
-                return new Error(ErrorKind.Conflict, "refund.refused", outcome.Message ?? "The payment provider refused the refund.")
-                {
-                    Data = new Dictionary<string, object?> { ["tossCode"] = outcome.Code },
-                };
-            default:
-                return Error.Unavailable("refund.pending", "The refund could not be confirmed yet; send the same cancellation again to resume it.", TimeSpan.FromSeconds(10));
-        }
-
-        order.SeatsRefunded(seatIds, refund.Amount, now);
-        foreach (var ticket in tickets)
-        {
-            ticket.Void(now);
-        }
-
-        if (refund.Amount > 0)
-        {
-            payment.Refunded(refund.Amount, "Cancelled by the fan", now);
-        }
-
-        refund.Complete(now);
+        (RefundSendResult Result, GatewayOutcome Outcome) sent;
         try
         {
-            await db.SaveChangesAsync(CancellationToken.None);
+            sent = await settlement.SendAsync(order, refund, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
-            // A concurrent repeat of this cancellation resumed the same refund (same Toss key, one refund) and
-            // recorded it first.
+            // A concurrent repeat of this cancellation (or the retry job) resumed the same refund (same Toss key, one
+            // refund) and recorded it first.
             return Error.Conflict("refund.in_progress", "This cancellation was just completed by another request; read the order again.");
         }
-        LogRefunded(logger, order.Id, seatIds.Count, refund.Amount, refund.FeeAmount);
-        PaymentMetrics.Refunded();
-        try
-        {
-            await seatLock.ReleaseSoldAsync(order.PerformanceId, seatIds, order.Number, CancellationToken.None);
-        }
-        catch (SeatLockUnavailableException ex)
-        {
-            // The database already sells the seats again; the lock store's sold keys are cleared by the next try.
-            LogReleaseFailed(logger, ex, order.Id);
-        }
 
-        return new RefundDto(refund.Id, order.Number, order.Status.StatusName(), seatIds, refund.GrossAmount, refund.FeeAmount, refund.Amount, "done");
+        return sent.Result switch
+        {
+            RefundSendResult.Refunded => new RefundDto(refund.Id, order.Number, order.Status.StatusName(), seatIds, refund.GrossAmount, refund.FeeAmount, refund.Amount, "done"),
+            RefundSendResult.Refused => new Error(ErrorKind.Conflict, "refund.refused", sent.Outcome.Message ?? "The payment provider refused the refund.")
+            {
+                Data = new Dictionary<string, object?> { ["tossCode"] = sent.Outcome.Code },
+            },
+            RefundSendResult.Abandoned => Error.Conflict("refund.needs_attention", "The refund has no known outcome after every attempt; our staff is settling it with the payment provider."),
+            _ => Error.Unavailable("refund.pending", "The refund could not be confirmed yet; it is retried automatically, or send the same cancellation again to resume it.", TimeSpan.FromSeconds(10)),
+        };
     }
-
-    [LoggerMessage(EventId = 4500, Level = LogLevel.Information, Message = "Order {OrderId}: {Seats} seats cancelled, {Amount} won refunded ({Fee} won fee)")]
-    private static partial void LogRefunded(ILogger logger, Guid orderId, int seats, long amount, long fee);
-
-    [LoggerMessage(EventId = 4501, Level = LogLevel.Warning, Message = "Order {OrderId}: could not return the refunded seats' locks")]
-    private static partial void LogReleaseFailed(ILogger logger, Exception exception, Guid orderId);
 }

@@ -1,4 +1,5 @@
 using FluentValidation;
+using MapsterMapper;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -34,6 +35,7 @@ public sealed partial class ConfirmPaymentHandler(
     IAppDbContext db,
     IPaymentGateway gateway,
     PaymentCompletion completion,
+    IMapper mapper,
     IAccessPassGate passes,
     IUniqueViolationDetector uniqueViolations,
     TimeProvider clock,
@@ -99,12 +101,12 @@ public sealed partial class ConfirmPaymentHandler(
             {
                 var payment = await db.Payments.AsNoTracking().SingleAsync(p => p.OrderId == order.Id, cancellationToken);
                 var tickets = await db.Tickets.AsNoTracking().Where(t => t.OrderId == order.Id).ToListAsync(cancellationToken);
-                return PaymentMapping.Paid(order, payment, tickets);
+                return mapper.Paid(order, payment, tickets);
             }
 
             if (order.Status == OrderStatus.PaymentPending)
             {
-                return PaymentMapping.Pending(order);
+                return mapper.Pending(order);
             }
         }
 
@@ -138,7 +140,7 @@ public sealed partial class ConfirmPaymentHandler(
 
         if (order.Status != OrderStatus.Pending || now >= order.ExpiresAt)
         {
-            return Error.Conflict("order.not_payable", $"The order is {order.ToDto(now).Status}; only a pending hold can be paid.");
+            return Error.Conflict("order.not_payable", $"The order is {OrderMapping.DisplayedStatus(order, now).StatusName()}; only a pending hold can be paid.");
         }
 
         order.BeginPayment(paymentKey, now, now + policy.Value.CheckAfter);
@@ -166,7 +168,7 @@ public sealed partial class ConfirmPaymentHandler(
                 // Seats stay held past the normal deadline while reconciliation finds out.
                 PaymentMetrics.Unknown();
                 await completion.ExtendLockAsync(order, order.ExpiresAt + policy.Value.MaxUnknownHold);
-                var pending = PaymentMapping.Pending(order);
+                var pending = mapper.Pending(order);
                 if (record is not null)
                 {
                     record.Complete(StoredOutcome.Of(pending), clock.GetUtcNow());

@@ -1,7 +1,8 @@
-using System.Text.Json;
+using MapsterMapper;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Text.Json;
 using Ticketing.Application.Abstractions;
 using Ticketing.Application.Common;
 using Ticketing.Application.Orders;
@@ -19,6 +20,7 @@ public sealed partial class PaymentCompletion(
     IAppDbContext db,
     IPaymentGateway gateway,
     ISeatLock seatLock,
+    IMapper mapper,
     TimeProvider clock,
     IOptions<PaymentPolicy> policy,
     ILogger<PaymentCompletion> logger)
@@ -47,7 +49,7 @@ public sealed partial class PaymentCompletion(
         var row = Payment.Approved(order.Id, payment.PaymentKey, payment.TotalAmount, payment.Method, payment.ApprovedAt?.ToUniversalTime() ?? now);
         db.Tickets.AddRange(tickets);
         db.Payments.Add(row);
-        var result = PaymentMapping.Paid(order, row, tickets);
+        var result = mapper.Paid(order, row, tickets);
         record?.Complete(StoredOutcome.Of(result), now);
         try
         {
@@ -63,7 +65,7 @@ public sealed partial class PaymentCompletion(
             if (current.Status == OrderStatus.Paid && recorded?.PaymentKey == payment.PaymentKey)
             {
                 var issued = await db.Tickets.AsNoTracking().Where(t => t.OrderId == order.Id).ToListAsync(CancellationToken.None);
-                return PaymentMapping.Paid(current, recorded, issued);
+                return mapper.Paid(current, recorded, issued);
             }
 
             return await CompensateAsync(order, payment, record, cancellationToken);

@@ -25,6 +25,13 @@ public sealed class PaymentPolicy
     [Range(1, 24 * 3600)]
     public int CheckBackoffMaxSeconds { get; set; } = 600;
 
+    /// <summary>
+    /// Sends of a refund's cancel that may end without a known outcome before the refund is abandoned to an
+    /// administrator. The resends follow the reconciliation backoff (<see cref="NextCheckDelay"/>).
+    /// </summary>
+    [Range(1, 100)]
+    public int RefundMaxAttempts { get; set; } = 10;
+
     public TimeSpan CheckAfter => TimeSpan.FromSeconds(CheckAfterSeconds);
 
     public TimeSpan MaxUnknownHold => TimeSpan.FromSeconds(MaxUnknownHoldSeconds);

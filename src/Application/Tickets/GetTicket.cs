@@ -1,4 +1,5 @@
 using FluentValidation;
+using MapsterMapper;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Ticketing.Application.Abstractions;
@@ -14,7 +15,7 @@ public sealed record TicketDetailsDto(TicketDto Ticket, string QrContent);
 /// <summary>One of the caller's tickets; anyone else's answers like a missing one.</summary>
 public sealed record GetTicket(Guid FanId, Guid TicketId) : IRequest<Result<TicketDetailsDto>>;
 
-public sealed class GetTicketHandler(IAppDbContext db, ITicketSigner signer) : IRequestHandler<GetTicket, Result<TicketDetailsDto>>
+public sealed class GetTicketHandler(IAppDbContext db, ITicketSigner signer, IMapper mapper) : IRequestHandler<GetTicket, Result<TicketDetailsDto>>
 {
     public async Task<Result<TicketDetailsDto>> Handle(GetTicket request, CancellationToken cancellationToken)
     {
@@ -22,7 +23,7 @@ public sealed class GetTicketHandler(IAppDbContext db, ITicketSigner signer) : I
             .SingleOrDefaultAsync(t => t.Id == request.TicketId && t.FanId == request.FanId, cancellationToken);
         return ticket is null
             ? TicketErrors.NotFound
-            : new TicketDetailsDto(ticket.ToDto(), signer.Sign(ticket.Id, ticket.PerformanceId, ticket.SeatId));
+            : new TicketDetailsDto(mapper.Map<TicketDto>(ticket), signer.Sign(ticket.Id, ticket.PerformanceId, ticket.SeatId));
     }
 }
 
@@ -38,7 +39,7 @@ public sealed class ListMyTicketsValidator : AbstractValidator<ListMyTickets>
     }
 }
 
-public sealed class ListMyTicketsHandler(IAppDbContext db) : IRequestHandler<ListMyTickets, Result<PagedResult<TicketDto>>>
+public sealed class ListMyTicketsHandler(IAppDbContext db, IMapper mapper) : IRequestHandler<ListMyTickets, Result<PagedResult<TicketDto>>>
 {
     public async Task<Result<PagedResult<TicketDto>>> Handle(ListMyTickets request, CancellationToken cancellationToken)
     {
@@ -47,7 +48,7 @@ public sealed class ListMyTicketsHandler(IAppDbContext db) : IRequestHandler<Lis
         var tickets = await query.OrderByDescending(t => t.IssuedAt).ThenBy(t => t.SeatId)
             .Skip((request.Page - 1) * request.PageSize).Take(request.PageSize)
             .ToListAsync(cancellationToken);
-        return new PagedResult<TicketDto>(tickets.Select(t => t.ToDto()).ToList(), request.Page, request.PageSize, total);
+        return new PagedResult<TicketDto>(mapper.Map<List<TicketDto>>(tickets), request.Page, request.PageSize, total);
     }
 }
 

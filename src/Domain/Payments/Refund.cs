@@ -1,8 +1,16 @@
+using Ticketing.Domain.Common;
+
 namespace Ticketing.Domain.Payments;
 
 /// <summary>
 /// A fan's cancellation of seats of a paid order. Its id is the Toss <c>cancel:{refundId}</c> idempotency key, so
-/// a retried cancellation of the same seats resumes this refund instead of refunding twice.
+/// every resend of this refund (the fan's repeat or the retry job's) is the same cancel at Toss and never a second one.
+/// <para>
+/// States: <see cref="RefundStatus.Requested"/> (the cancel is being sent) → <see cref="RefundStatus.Done"/> or
+/// <see cref="RefundStatus.Failed"/> (Toss refused for good), or <see cref="RefundStatus.OutcomeUnknown"/> (no answer:
+/// resent at <see cref="NextAttemptAt"/> with backoff) → … → <see cref="RefundStatus.Abandoned"/> after the last
+/// allowed attempt, for an administrator to settle with Toss.
+/// </para>
 /// </summary>
 public sealed class Refund
 {
@@ -30,7 +38,22 @@ public sealed class Refund
 
     public DateTimeOffset? CompletedAt { get; private set; }
 
-    public static Refund Request(Guid orderId, IEnumerable<long> seatIds, long gross, long fee, DateTimeOffset now) => new()
+    /// <summary>Sends of the cancel that ended without a known outcome.</summary>
+    public int Attempts { get; private set; }
+
+    /// <summary>
+    /// When the retry job may resend the cancel. Set at the request already, in case the process that sends it never
+    /// learns (or records) the answer; cleared once the outcome is known or the refund is abandoned.
+    /// </summary>
+    public DateTimeOffset? NextAttemptAt { get; private set; }
+
+    /// <summary>The provider's code for a refused refund, or the last code seen before it was abandoned.</summary>
+    public string? FailureCode { get; private set; }
+
+    /// <summary>Whether the cancel may still be sent (again) under this refund's key.</summary>
+    public bool IsOpen => Status is RefundStatus.Requested or RefundStatus.OutcomeUnknown;
+
+    public static Refund Request(Guid orderId, IEnumerable<long> seatIds, long gross, long fee, DateTimeOffset now, TimeSpan retryAfter) => new()
     {
         Id = Guid.NewGuid(),
         OrderId = orderId,
@@ -39,18 +62,59 @@ public sealed class Refund
         FeeAmount = fee,
         Status = RefundStatus.Requested,
         RequestedAt = now,
+        NextAttemptAt = now + retryAfter,
     };
+
+    /// <summary>The seats as numbers, ascending.</summary>
+    public IReadOnlyList<long> SeatIdList() =>
+        SeatIds.Length == 0 ? [] : SeatIds.Split(',').Select(long.Parse).ToList();
 
     public void Complete(DateTimeOffset now)
     {
+        EnsureOpen("completed");
         Status = RefundStatus.Done;
         CompletedAt = now;
+        NextAttemptAt = null;
     }
 
-    public void Fail(DateTimeOffset now)
+    /// <summary>The provider refused the cancel for good: nothing was refunded and nothing will be resent.</summary>
+    public void Fail(DateTimeOffset now, string? code)
     {
+        EnsureOpen("refused");
         Status = RefundStatus.Failed;
+        FailureCode = code;
         CompletedAt = now;
+        NextAttemptAt = null;
+    }
+
+    /// <summary>
+    /// A send ended without a known outcome. The refund is resent after <paramref name="retryAfter"/>, unless this
+    /// was attempt <paramref name="maxAttempts"/>: then it is abandoned for an administrator.
+    /// </summary>
+    public void OutcomeUnknown(DateTimeOffset now, string? code, TimeSpan retryAfter, int maxAttempts)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
+        EnsureOpen("left unknown");
+        Attempts++;
+        FailureCode = code;
+        if (Attempts >= maxAttempts)
+        {
+            Status = RefundStatus.Abandoned;
+            CompletedAt = now;
+            NextAttemptAt = null;
+            return;
+        }
+
+        Status = RefundStatus.OutcomeUnknown;
+        NextAttemptAt = now + retryAfter;
+    }
+
+    private void EnsureOpen(string transition)
+    {
+        if (!IsOpen)
+        {
+            throw new DomainException("refund.closed", $"A refund that is {Status} cannot be {transition}.");
+        }
     }
 }
 
@@ -59,4 +123,10 @@ public enum RefundStatus
     Requested = 0,
     Done = 1,
     Failed = 2,
+
+    /// <summary>Sent, no known outcome: the retry job resends it under the same key at <see cref="Refund.NextAttemptAt"/>.</summary>
+    OutcomeUnknown = 3,
+
+    /// <summary>Still unknown after the last allowed attempt: an administrator settles it with the provider.</summary>
+    Abandoned = 4,
 }

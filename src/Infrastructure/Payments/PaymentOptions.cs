@@ -34,6 +34,9 @@ public sealed class TossOptions
     /// <summary>Each attempt's timeout.</summary>
     public int AttemptTimeoutMilliseconds { get; set; } = 5000;
 
+    /// <summary>The whole call, every attempt and retry delay included; the caller learns "unknown" after this at most.</summary>
+    public int TotalTimeoutMilliseconds { get; set; } = 30_000;
+
     /// <summary>Retries after the first attempt, for transient codes and network faults only, with the same Idempotency-Key.</summary>
     public int MaxRetries { get; set; } = 3;
 
@@ -69,6 +72,15 @@ internal sealed class PaymentOptionsValidator : IValidateOptions<PaymentOptions>
         if (toss.AttemptTimeoutMilliseconds is < 50 or > 60_000)
         {
             failures.Add("Payments:Toss:AttemptTimeoutMilliseconds must be between 50 and 60000.");
+        }
+
+        if (toss.TotalTimeoutMilliseconds is < 50 or > 300_000)
+        {
+            failures.Add("Payments:Toss:TotalTimeoutMilliseconds must be between 50 and 300000.");
+        }
+        else if (toss.TotalTimeoutMilliseconds < toss.AttemptTimeoutMilliseconds)
+        {
+            failures.Add("Payments:Toss:TotalTimeoutMilliseconds must be at least Payments:Toss:AttemptTimeoutMilliseconds.");
         }
 
         if (toss.MaxRetries is < 1 or > 10)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ticketing.Application.Abstractions;
 using Ticketing.Application.Payments;
@@ -9,7 +10,7 @@ namespace Ticketing.Infrastructure.Payments;
 internal static class PaymentServiceCollectionExtensions
 {
     /// <summary>
-    /// The payment provider: the Toss HTTP client (typed <see cref="HttpClient"/> in a Polly pipeline) pointed at
+    /// The payment provider: the Toss HTTP client (typed <see cref="HttpClient"/> with a resilience handler) pointed at
     /// <c>Payments:Toss:BaseUrl</c> when <c>Payments:Provider</c> is <c>Toss</c>; by default the same client with an
     /// in-process transport to <see cref="TossSimulator"/>, which also stands in for the payment widget.
     /// </summary>
@@ -19,15 +20,19 @@ internal static class PaymentServiceCollectionExtensions
         services.AddOptions<PaymentOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PaymentOptions>, PaymentOptionsValidator>();
         services.AddOptions<PaymentPolicy>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<TossResilience>();
 
         var options = section.Get<PaymentOptions>() ?? new PaymentOptions();
         var simulated = options.Provider == PaymentProvider.Simulated;
         var client = services.AddHttpClient<IPaymentGateway, TossPaymentGateway>(http =>
         {
             http.BaseAddress = new Uri(simulated ? "https://simulated.tosspayments.invalid/" : options.Toss.BaseUrl.TrimEnd('/') + "/");
-            http.Timeout = Timeout.InfiniteTimeSpan; // the pipeline's per-try timeout governs
+            http.Timeout = Timeout.InfiniteTimeSpan; // the resilience handler's total and per-attempt timeouts govern
         });
+        client.AddResilienceHandler(TossResilience.PipelineName, (pipeline, context) => TossResilience.Configure(
+            pipeline,
+            context.ServiceProvider.GetRequiredService<IOptions<PaymentOptions>>().Value.Toss,
+            context.ServiceProvider.GetRequiredService<TimeProvider>(),
+            context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TossResilience))));
         if (simulated)
         {
             services.AddSingleton(sp => new TossSimulator(sp.GetRequiredService<TimeProvider>(), PaymentOptions.SimulatedSecretKey));

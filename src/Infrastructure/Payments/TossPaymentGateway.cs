@@ -12,13 +12,18 @@ using Ticketing.Application.Abstractions;
 
 namespace Ticketing.Infrastructure.Payments;
 
+/// <summary>One answer from Toss: HTTP status, body, and the error code when there is one.</summary>
+internal sealed record TossReply(HttpStatusCode Status, string Body, string? Code)
+{
+    public bool IsSuccess => (int)Status is >= 200 and < 300;
+}
+
 /// <summary>
 /// The Toss Payments v1 client (TOSS.md): Basic auth with <c>base64(secretKey + ":")</c>, an Idempotency-Key per
-/// operation, every call inside <see cref="TossResilience"/>'s pipeline, and each error code read per the table.
+/// operation, every call through the client's resilience handler (<see cref="TossResilience"/>), and each error code read per the table.
 /// </summary>
 internal sealed partial class TossPaymentGateway(
     HttpClient http,
-    TossResilience resilience,
     IOptions<PaymentOptions> options,
     ILogger<TossPaymentGateway> logger) : IPaymentGateway
 {
@@ -90,61 +95,52 @@ internal sealed partial class TossPaymentGateway(
         }
     }
 
+    /// <summary>
+    /// One Toss operation through the client's resilience handler (<see cref="TossResilience"/>): the request is built
+    /// once, so every retry carries the same Idempotency-Key. Returns Toss's last answer, or why there was none.
+    /// </summary>
     private async Task<(TossReply? Reply, string? Fault)> SendAsync(
         string operation, string orderId, HttpMethod method, string path, string? body, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = _authorization;
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(TossResilience.OperationKey, operation);
         context.Properties.Set(TossResilience.OrderIdKey, orderId);
-        var attempt = 0;
+        request.SetResilienceContext(context);
         try
         {
-            var outcome = await resilience.Pipeline.ExecuteOutcomeAsync(
-                async (ctx, _) =>
-                {
-                    var number = Interlocked.Increment(ref attempt);
-                    try
-                    {
-                        using var request = new HttpRequestMessage(method, path);
-                        request.Headers.Authorization = _authorization;
-                        if (idempotencyKey is not null)
-                        {
-                            request.Headers.Add("Idempotency-Key", idempotencyKey);
-                        }
-
-                        if (body is not null)
-                        {
-                            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-                        }
-
-                        using var response = await http.SendAsync(request, ctx.CancellationToken);
-                        var text = await response.Content.ReadAsStringAsync(ctx.CancellationToken);
-                        var reply = new TossReply(response.StatusCode, text, response.IsSuccessStatusCode ? null : CodeOf(text));
-                        LogAttempt(logger, operation, orderId, number, (int)reply.Status, reply.Code ?? "-");
-                        return Outcome.FromResult(reply);
-                    }
-                    catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-                    {
-                        LogAttemptFault(logger, operation, orderId, number, ex.GetType().Name);
-                        return Outcome.FromException<TossReply>(ex is OperationCanceledException ? new TimeoutRejectedException("The attempt timed out.", ex) : ex);
-                    }
-                },
-                context,
-                state: 0);
-            if (outcome.Exception is { } fault)
+            using var response = await http.SendAsync(request, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            var reply = new TossReply(response.StatusCode, text, response.IsSuccessStatusCode ? null : TossResilience.CodeOf(text));
+            LogAnswer(logger, operation, orderId, (int)reply.Status, reply.Code ?? "-");
+            return (reply, null);
+        }
+        catch (Exception ex) when (ex is BrokenCircuitException or TimeoutRejectedException or HttpRequestException or IOException
+                                       || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            var fault = ex switch
             {
-                return (null, fault switch
-                {
-                    BrokenCircuitException => "CIRCUIT_OPEN",
-                    TimeoutRejectedException => "TIMEOUT",
-                    _ => "NETWORK",
-                });
-            }
-
-            return (outcome.Result, null);
+                BrokenCircuitException => "CIRCUIT_OPEN",
+                TimeoutRejectedException or OperationCanceledException => "TIMEOUT",
+                _ => "NETWORK",
+            };
+            LogNoAnswer(logger, operation, orderId, fault, ex.GetType().Name);
+            return (null, fault);
         }
         finally
         {
+            request.SetResilienceContext(null);
             ResilienceContextPool.Shared.Return(context);
         }
     }
@@ -185,18 +181,6 @@ internal sealed partial class TossPaymentGateway(
     private static JsonNode Required(JsonNode json, string name) =>
         json[name] ?? throw new FormatException($"The payment has no {name}.");
 
-    private static string? CodeOf(string body)
-    {
-        try
-        {
-            return JsonNode.Parse(body)?["code"]?.GetValue<string>();
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
     private static string? MessageOf(TossReply reply)
     {
         try
@@ -212,9 +196,9 @@ internal sealed partial class TossPaymentGateway(
     private static string SecretKeyOf(PaymentOptions options) =>
         options.Provider == PaymentProvider.Simulated ? PaymentOptions.SimulatedSecretKey : options.Toss.SecretKey ?? string.Empty;
 
-    [LoggerMessage(EventId = 4310, Level = LogLevel.Information, Message = "Toss {Operation} for order {OrderId}, attempt {Attempt}: HTTP {Status} {Code}")]
-    private static partial void LogAttempt(ILogger logger, string operation, string orderId, int attempt, int status, string code);
+    [LoggerMessage(EventId = 4310, Level = LogLevel.Information, Message = "Toss {Operation} for order {OrderId}: HTTP {Status} {Code}")]
+    private static partial void LogAnswer(ILogger logger, string operation, string orderId, int status, string code);
 
-    [LoggerMessage(EventId = 4311, Level = LogLevel.Warning, Message = "Toss {Operation} for order {OrderId}, attempt {Attempt}: no answer ({Fault})")]
-    private static partial void LogAttemptFault(ILogger logger, string operation, string orderId, int attempt, string fault);
+    [LoggerMessage(EventId = 4311, Level = LogLevel.Warning, Message = "Toss {Operation} for order {OrderId}: no answer ({Fault}, {Exception})")]
+    private static partial void LogNoAnswer(ILogger logger, string operation, string orderId, string fault, string exception);
 }

@@ -1,6 +1,6 @@
-using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -8,18 +8,16 @@ using Polly.Timeout;
 
 namespace Ticketing.Infrastructure.Payments;
 
-/// <summary>One answer from Toss: HTTP status, body, and the error code when there is one.</summary>
-internal sealed record TossReply(HttpStatusCode Status, string Body, string? Code)
-{
-    public bool IsSuccess => (int)Status is >= 200 and < 300;
-}
-
 /// <summary>
-/// The Polly pipeline every Toss call runs in (one per process, so the circuit breaker sees all calls):
-/// retry (exponential backoff with jitter, only transient codes and network faults) → circuit breaker → per-try timeout.
+/// The resilience handler of the Toss <see cref="HttpClient"/> (<c>AddResilienceHandler("toss", ...)</c>, one
+/// pipeline per process, so the circuit breaker sees every call): total timeout → retry (exponential backoff with
+/// jitter; only transient Toss codes, 5xx and network faults) → circuit breaker → per-attempt timeout. A retry re-sends
+/// the same <see cref="HttpRequestMessage"/>, so its <c>Idempotency-Key</c> header is the first attempt's.
 /// </summary>
-internal sealed partial class TossResilience
+internal static partial class TossResilience
 {
+    public const string PipelineName = "toss";
+
     /// <summary>Codes that executed nothing and may be retried with the same Idempotency-Key (TOSS.md).</summary>
     public static readonly HashSet<string> TransientCodes =
     [
@@ -30,33 +28,30 @@ internal sealed partial class TossResilience
     public static readonly ResiliencePropertyKey<string> OrderIdKey = new("toss.orderId");
     public static readonly ResiliencePropertyKey<string> OperationKey = new("toss.operation");
 
-    public TossResilience(IOptions<PaymentOptions> options, TimeProvider clock, ILogger<TossResilience> logger)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, TossOptions toss, TimeProvider clock, ILogger logger)
     {
-        var toss = options.Value.Toss;
-        var handled = new PredicateBuilder<TossReply>()
-            .Handle<HttpRequestException>()
-            .Handle<TimeoutRejectedException>()
-            .Handle<IOException>()
-            .HandleResult(IsRetryable);
-        Pipeline = new ResiliencePipelineBuilder<TossReply> { TimeProvider = clock }
-            .AddRetry(new RetryStrategyOptions<TossReply>
+        builder.TimeProvider = clock;
+        var handled = new Func<Outcome<HttpResponseMessage>, ResilienceContext, ValueTask<bool>>(IsRetryableAsync);
+        builder
+            .AddTimeout(TimeSpan.FromMilliseconds(toss.TotalTimeoutMilliseconds))
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                ShouldHandle = handled,
+                ShouldHandle = args => handled(args.Outcome, args.Context),
                 MaxRetryAttempts = toss.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(toss.RetryBaseDelayMilliseconds),
                 MaxDelay = TimeSpan.FromMilliseconds(toss.RetryBaseDelayMilliseconds * 8),
-                OnRetry = args =>
+                OnRetry = async args =>
                 {
+                    var cause = await CauseAsync(args.Outcome, args.Context.CancellationToken);
                     LogRetry(logger, Get(args.Context, OperationKey), Get(args.Context, OrderIdKey), args.AttemptNumber + 1,
-                        args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.GetType().Name ?? args.Outcome.Result?.Code ?? "?");
-                    return default;
+                        args.RetryDelay.TotalMilliseconds, cause);
                 },
             })
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<TossReply>
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
-                ShouldHandle = handled,
+                ShouldHandle = args => handled(args.Outcome, args.Context),
                 FailureRatio = toss.CircuitFailureRatio,
                 MinimumThroughput = 20,
                 SamplingDuration = TimeSpan.FromSeconds(30),
@@ -67,15 +62,67 @@ internal sealed partial class TossResilience
                     return default;
                 },
             })
-            .AddTimeout(TimeSpan.FromMilliseconds(toss.AttemptTimeoutMilliseconds))
-            .Build();
+            .AddTimeout(TimeSpan.FromMilliseconds(toss.AttemptTimeoutMilliseconds));
     }
 
-    public ResiliencePipeline<TossReply> Pipeline { get; }
+    /// <summary>
+    /// Network faults, attempt timeouts, 5xx (outcome unknown: a retry with the same key replays it if it executed) and
+    /// the transient codes. The code is in the error body (<c>{"code", "message"}</c>, a few hundred bytes): it is
+    /// buffered here, so the circuit breaker, the retry and finally the gateway all read the same bytes.
+    /// </summary>
+    private static async ValueTask<bool> IsRetryableAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
+    {
+        if (outcome.Exception is { } fault)
+        {
+            return fault is HttpRequestException or TimeoutRejectedException or IOException;
+        }
 
-    /// <summary>Transient codes and 5xx (outcome unknown: a retry with the same key replays it if it executed).</summary>
-    private static bool IsRetryable(TossReply reply) =>
-        (int)reply.Status >= 500 || (reply.Code is not null && TransientCodes.Contains(reply.Code));
+        var response = outcome.Result!;
+        if ((int)response.StatusCode >= 500)
+        {
+            return true;
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return false;
+        }
+
+        var code = await ErrorCodeAsync(response, context.CancellationToken);
+        return code is not null && TransientCodes.Contains(code);
+    }
+
+    /// <summary>The <c>code</c> of a Toss error body, read from a buffered copy (null when the body is not one).</summary>
+    public static async ValueTask<string?> ErrorCodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        return CodeOf(await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
+    public static string? CodeOf(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body)?["code"]?.GetValue<string>();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The exception's name, the Toss code of a 4xx (already buffered by the predicate), or the 5xx status.</summary>
+    private static async ValueTask<string> CauseAsync(Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken)
+    {
+        if (outcome.Exception is { } fault)
+        {
+            return fault.GetType().Name;
+        }
+
+        var response = outcome.Result!;
+        var code = (int)response.StatusCode < 500 ? await ErrorCodeAsync(response, cancellationToken) : null;
+        return code ?? $"HTTP {(int)response.StatusCode}";
+    }
 
     private static string Get(ResilienceContext context, ResiliencePropertyKey<string> key) =>
         context.Properties.TryGetValue(key, out var value) ? value : "-";

@@ -46,6 +46,47 @@ public sealed class ConfirmPaymentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Retries_after_transient_answers_and_a_reset_carry_the_same_idempotency_key_and_charge_once()
+    {
+        var fan = await _p.Api.FanAsync();
+        var (orderId, amount) = await PaymentApi.HoldAsync(fan, 1005);
+        var confirms = 0;
+        // A 500, a 409 in flight, a reset after Toss processed it: three retryable outcomes, then the replayed answer.
+        _p.Toss.Faults = r => !r.Path.EndsWith("/confirm", StringComparison.Ordinal)
+            ? Fault.None
+            : Interlocked.Increment(ref confirms) switch
+            {
+                1 => new Fault(FaultKind.ServerError),
+                2 => new Fault(FaultKind.InFlight),
+                3 => new Fault(FaultKind.ResetAfterProcessing),
+                _ => Fault.None,
+            };
+        var paymentKey = _p.Checkout(orderId, amount);
+
+        var response = await PaymentApi.ConfirmAsync(fan, paymentKey, orderId, amount);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = _p.Toss.Received.Where(r => r.Path.EndsWith("/confirm", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, sent.Count);
+        Assert.All(sent, r => Assert.Equal($"confirm:{orderId}:{paymentKey}", r.IdempotencyKey));
+        Assert.Equal(1, _p.Toss.Simulator.Charges);
+        Assert.Equal(OrderStatus.Paid, (await _p.OrderAsync(orderId)).Status);
+    }
+
+    [Fact]
+    public async Task A_final_toss_code_is_not_retried()
+    {
+        var fan = await _p.Api.FanAsync();
+        var (orderId, amount) = await PaymentApi.HoldAsync(fan, 1006);
+        _p.Toss.Faults = r => r.Path.EndsWith("/confirm", StringComparison.Ordinal) ? Fault.Decline("REJECT_CARD_COMPANY") : Fault.None;
+
+        var response = await PaymentApi.ConfirmAsync(fan, _p.Checkout(orderId, amount), orderId, amount);
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        Assert.Single(_p.Toss.Received, r => r.Path.EndsWith("/confirm", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Case1_declined_payment_charges_nothing_and_leaves_the_order_payable_with_another_card()
     {
         var fan = await _p.Api.FanAsync();

@@ -29,6 +29,9 @@ public enum FaultKind
 
     /// <summary>Processes (records the payment, the idempotent answer) and then aborts the connection.</summary>
     ResetAfterProcessing,
+
+    /// <summary>Answers 403 with <see cref="Fault.TestCode"/> as a final Toss error, without processing.</summary>
+    Refuse,
 }
 
 /// <summary>A fault; <see cref="TestCode"/> acts as a <c>TossPayments-Test-Code</c> header (a decline).</summary>
@@ -37,10 +40,15 @@ public sealed record Fault(FaultKind Kind, TimeSpan Delay = default, string? Tes
     public static readonly Fault None = new(FaultKind.None);
 
     public static Fault Decline(string code = "REJECT_CARD_PAYMENT") => new(FaultKind.None, TestCode: code);
+
+    public static Fault Refuse(string code) => new(FaultKind.Refuse, TestCode: code);
 }
 
 /// <summary>One request as the fault policy sees it.</summary>
 public sealed record FakeTossRequest(string Method, string Path);
+
+/// <summary>One request as it arrived, with its <c>Idempotency-Key</c> header (null when it had none).</summary>
+public sealed record FakeTossReceived(string Method, string Path, string? IdempotencyKey);
 
 /// <summary>
 /// The fake Toss Payments server of the tests: a real Kestrel server on 127.0.0.1 (port 0) answering as TOSS.md says,
@@ -54,6 +62,7 @@ public sealed class FakeTossServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Lock _gate = new();
     private readonly List<(int Count, TaskCompletionSource Reached)> _requestWaiters = [];
+    private readonly List<FakeTossReceived> _received = [];
     private int _requests;
     private int _inFlight;
     private TaskCompletionSource _idle = Completed();
@@ -79,6 +88,18 @@ public sealed class FakeTossServer : IAsyncDisposable
             lock (_gate)
             {
                 return _requests;
+            }
+        }
+    }
+
+    /// <summary>Every request received so far, in arrival order, with the Idempotency-Key it carried.</summary>
+    public IReadOnlyList<FakeTossReceived> Received
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _received];
             }
         }
     }
@@ -141,6 +162,9 @@ public sealed class FakeTossServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        // The fault is chosen before the request is counted: a test that waits for the count and then changes the
+        // faults must not change this request's.
+        var fault = Faults?.Invoke(new FakeTossRequest(context.Request.Method, context.Request.Path.Value ?? "/")) ?? Fault.None;
         lock (_gate)
         {
             if (_inFlight++ == 0)
@@ -149,6 +173,10 @@ public sealed class FakeTossServer : IAsyncDisposable
             }
 
             _requests++;
+            _received.Add(new FakeTossReceived(
+                context.Request.Method,
+                context.Request.Path.Value ?? "/",
+                context.Request.Headers.TryGetValue("Idempotency-Key", out var key) ? key.ToString() : null));
             foreach (var waiter in _requestWaiters.Where(w => w.Count <= _requests).ToList())
             {
                 _requestWaiters.Remove(waiter);
@@ -158,7 +186,7 @@ public sealed class FakeTossServer : IAsyncDisposable
 
         try
         {
-            await ProcessAsync(context);
+            await ProcessAsync(context, fault);
         }
         finally
         {
@@ -172,10 +200,9 @@ public sealed class FakeTossServer : IAsyncDisposable
         }
     }
 
-    private async Task ProcessAsync(HttpContext context)
+    private async Task ProcessAsync(HttpContext context, Fault fault)
     {
         var request = context.Request;
-        var fault = Faults?.Invoke(new FakeTossRequest(request.Method, request.Path.Value ?? "/")) ?? Fault.None;
         using var reader = new StreamReader(request.Body);
         var body = await reader.ReadToEndAsync();
         switch (fault.Kind)
@@ -185,6 +212,9 @@ public sealed class FakeTossServer : IAsyncDisposable
                 return;
             case FaultKind.ServerError:
                 await WriteAsync(context, new TossSimulatorResponse(500, "{\"code\":\"FAILED_INTERNAL_SYSTEM_PROCESSING\",\"message\":\"Injected fault.\"}"));
+                return;
+            case FaultKind.Refuse:
+                await WriteAsync(context, new TossSimulatorResponse(403, $"{{\"code\":\"{fault.TestCode}\",\"message\":\"Injected refusal.\"}}"));
                 return;
             case FaultKind.InFlight:
                 await WriteAsync(context, new TossSimulatorResponse(409, "{\"code\":\"IDEMPOTENT_REQUEST_PROCESSING\",\"message\":\"Injected fault.\"}"));

@@ -55,4 +55,17 @@ public sealed class SimulatedProviderTests
         Assert.NotNull(error);
         Assert.Contains("Payments:Toss:SecretKey", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_total_timeout_shorter_than_one_attempt_fails_at_start()
+    {
+        using var api = new BookingApiFactory()
+            .With("Payments:Toss:AttemptTimeoutMilliseconds", "2000")
+            .With("Payments:Toss:TotalTimeoutMilliseconds", "1000");
+
+        var error = Record.Exception(() => api.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.Contains("Payments:Toss:TotalTimeoutMilliseconds", error.ToString(), StringComparison.Ordinal);
+    }
 }

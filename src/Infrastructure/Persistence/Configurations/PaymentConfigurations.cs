@@ -29,7 +29,9 @@ internal sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
         b.HasKey(r => r.Id);
         b.Ignore(r => r.Amount);
         b.Property(r => r.SeatIds).HasMaxLength(500).IsRequired();
+        b.Property(r => r.FailureCode).HasMaxLength(100);
         b.HasIndex(r => r.OrderId);
+        b.HasIndex(r => r.NextAttemptAt);
         b.HasOne<Order>().WithMany().HasForeignKey(r => r.OrderId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -229,7 +229,10 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     FeeAmount = table.Column<long>(type: "INTEGER", nullable: false),
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
                     RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FailureCode = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -382,6 +385,11 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 table: "PriceGrades",
                 columns: new[] { "PerformanceId", "Code" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Refunds_NextAttemptAt",
+                table: "Refunds",
+                column: "NextAttemptAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Refunds_OrderId",

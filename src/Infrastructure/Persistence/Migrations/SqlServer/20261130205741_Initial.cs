@@ -229,7 +229,10 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     FeeAmount = table.Column<long>(type: "bigint", nullable: false),
                     Status = table.Column<int>(type: "int", nullable: false),
                     RequestedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Attempts = table.Column<int>(type: "int", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    FailureCode = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -382,6 +385,11 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 table: "PriceGrades",
                 columns: new[] { "PerformanceId", "Code" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Refunds_NextAttemptAt",
+                table: "Refunds",
+                column: "NextAttemptAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Refunds_OrderId",
