@@ -95,6 +95,13 @@ public sealed class CancelPaidOrderHandler(
             refund = Refund.Request(order.Id, seatIds, quote.Gross, quote.Fee, now, policy.Value.CheckAfter);
             db.Refunds.Add(refund);
             order.RefundRequested(now);
+            // The tickets admit nobody until the provider answers; a check-in racing this save loses on the
+            // ticket's status (its concurrency token), or this save does.
+            foreach (var ticket in tickets)
+            {
+                ticket.HoldForRefund();
+            }
+
             try
             {
                 await db.SaveChangesAsync(cancellationToken);

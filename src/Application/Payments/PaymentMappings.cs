@@ -44,6 +44,7 @@ public static class PaymentMapping
         TicketStatus.Valid => "valid",
         TicketStatus.CheckedIn => "checkedIn",
         TicketStatus.Voided => "voided",
+        TicketStatus.RefundPending => "refundPending",
         _ => status.ToString(),
     };
 

@@ -58,6 +58,11 @@ public sealed partial class RefundSettlement(
                 break;
             case GatewayOutcomeKind.Refused:
                 refund.Fail(now, outcome.Code);
+                foreach (var ticket in await RefundedTicketsAsync(order, refund, cancellationToken))
+                {
+                    ticket.RefundRefused();
+                }
+
                 await db.SaveChangesAsync(CancellationToken.None);
                 LogRefused(logger, order.Id, refund.Id, outcome.Code ?? "-");
                 return (RefundSendResult.Refused, outcome);
@@ -75,9 +80,7 @@ public sealed partial class RefundSettlement(
         }
 
         var seatIds = refund.SeatIdList();
-        var tickets = await db.Tickets
-            .Where(t => t.OrderId == order.Id && seatIds.Contains(t.SeatId) && t.Status != TicketStatus.Voided)
-            .ToListAsync(cancellationToken);
+        var tickets = await RefundedTicketsAsync(order, refund, cancellationToken);
         order.SeatsRefunded(seatIds, refund.Amount, now);
         foreach (var ticket in tickets)
         {
@@ -104,6 +107,15 @@ public sealed partial class RefundSettlement(
         }
 
         return (RefundSendResult.Refunded, outcome);
+    }
+
+    /// <summary>The tickets of the refund's seats that are waiting for its outcome.</summary>
+    private async Task<List<Ticket>> RefundedTicketsAsync(Order order, Refund refund, CancellationToken cancellationToken)
+    {
+        var seatIds = refund.SeatIdList();
+        return await db.Tickets
+            .Where(t => t.OrderId == order.Id && seatIds.Contains(t.SeatId) && t.Status == TicketStatus.RefundPending)
+            .ToListAsync(cancellationToken);
     }
 
     [LoggerMessage(EventId = 4500, Level = LogLevel.Information, Message = "Order {OrderId}: {Seats} seats cancelled, {Amount} won refunded ({Fee} won fee)")]

@@ -55,7 +55,9 @@ public sealed partial class CheckInTicketHandler(IAppDbContext db, ITicketSigner
             case TicketStatus.CheckedIn:
                 return AlreadyCheckedIn(ticket.CheckedInAt);
             case TicketStatus.Voided:
-                return Error.Conflict("ticket.voided", "This ticket was voided (its order was cancelled).");
+                return Voided;
+            case TicketStatus.RefundPending:
+                return RefundPending;
         }
 
         var now = clock.GetUtcNow();
@@ -66,13 +68,26 @@ public sealed partial class CheckInTicketHandler(IAppDbContext db, ITicketSigner
         }
         catch (DbUpdateConcurrencyException)
         {
-            // Another scanner admitted it a moment ago.
-            return AlreadyCheckedIn(null);
+            // Another scanner admitted it a moment ago, or the holder asked for a refund of it in between.
+            db.ChangeTracker.Clear();
+            var current = await db.Tickets.AsNoTracking().Where(t => t.Id == ticket.Id)
+                .Select(t => new { t.Status, t.CheckedInAt }).SingleAsync(CancellationToken.None);
+            return current.Status switch
+            {
+                TicketStatus.RefundPending => RefundPending,
+                TicketStatus.Voided => Voided,
+                _ => AlreadyCheckedIn(current.CheckedInAt),
+            };
         }
 
         LogCheckedIn(logger, ticket.Id, ticket.PerformanceId, ticket.SeatId);
         return new CheckInDto(ticket.Id, ticket.PerformanceId, ticket.SeatId, ticket.Label, ticket.GradeCode, now);
     }
+
+    private static readonly Error Voided = Error.Conflict("ticket.voided", "This ticket was voided (its order was cancelled).");
+
+    private static readonly Error RefundPending =
+        Error.Conflict("ticket.refund_pending", "A refund of this ticket is in progress; it admits nobody unless the refund is refused.");
 
     private static Error AlreadyCheckedIn(DateTimeOffset? at) =>
         new Error(ErrorKind.Conflict, "ticket.already_checked_in", "This ticket was already checked in.")

@@ -55,10 +55,41 @@ public sealed class Ticket
 
     public DateTimeOffset? VoidedAt { get; private set; }
 
+    /// <summary>
+    /// A refund of this ticket's seat was asked for: until the provider answers, the ticket admits nobody, so a fan
+    /// can never be both refunded and let in. <see cref="Status"/> is the row's concurrency token, so a check-in and a
+    /// refund request that race each other cannot both win.
+    /// </summary>
+    public void HoldForRefund()
+    {
+        switch (Status)
+        {
+            case TicketStatus.RefundPending:
+                return;
+            case TicketStatus.CheckedIn:
+                throw new DomainException("ticket.already_checked_in", "A ticket that was used at the entrance cannot be refunded.");
+            case TicketStatus.Voided:
+                throw new DomainException("ticket.voided", "This ticket was voided.");
+        }
+
+        Status = TicketStatus.RefundPending;
+    }
+
+    /// <summary>The provider refused the refund for good: the ticket admits its holder again.</summary>
+    public void RefundRefused()
+    {
+        if (Status != TicketStatus.RefundPending)
+        {
+            throw new DomainException("ticket.no_refund_pending", $"A ticket that is {Status} has no refund pending.");
+        }
+
+        Status = TicketStatus.Valid;
+    }
+
     /// <summary>The seat was given back (the order was cancelled and refunded): the ticket no longer admits anyone.</summary>
     public void Void(DateTimeOffset now)
     {
-        if (Status != TicketStatus.Valid)
+        if (Status is not (TicketStatus.Valid or TicketStatus.RefundPending))
         {
             throw new DomainException("ticket.not_voidable", $"A ticket that is {Status} cannot be voided.");
         }
@@ -76,6 +107,8 @@ public sealed class Ticket
                 throw new DomainException("ticket.already_checked_in", $"This ticket was already checked in at {CheckedInAt:O}.");
             case TicketStatus.Voided:
                 throw new DomainException("ticket.voided", "This ticket was voided.");
+            case TicketStatus.RefundPending:
+                throw new DomainException("ticket.refund_pending", "A refund of this ticket is in progress.");
         }
 
         Status = TicketStatus.CheckedIn;
@@ -89,4 +122,7 @@ public enum TicketStatus
     Valid = 0,
     CheckedIn = 1,
     Voided = 2,
+
+    /// <summary>A refund was asked for and the provider has not answered yet: it admits nobody.</summary>
+    RefundPending = 3,
 }

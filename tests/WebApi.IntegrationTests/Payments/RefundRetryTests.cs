@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Ticketing.Application.Abstractions;
@@ -97,6 +98,14 @@ public sealed class RefundRetryTests : IAsyncLifetime
         _p.Toss.Faults = r => r.Path.EndsWith("/cancel", StringComparison.Ordinal) ? new Fault(FaultKind.ServerError) : Fault.None;
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await fan.PostAsJsonAsync($"/api/orders/{orderId}/cancellation", new { })).StatusCode);
 
+        // While the refund's outcome is unknown the ticket admits nobody: the fan cannot be refunded and let in.
+        var ticketId = (await _p.QueryAsync(db => db.Tickets.AsNoTracking().SingleAsync(t => t.OrderId == Guid.Parse(orderId)))).Id;
+        var code = (await fan.GetFromJsonAsync<JsonElement>($"/api/tickets/{ticketId}")).GetProperty("qrContent").GetString();
+        var staff = await _p.Api.OrganizerAsync();
+        var early = await staff.PostAsJsonAsync("/api/organizer/check-ins", new { qrContent = code });
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Equal("ticket.refund_pending", (await PaymentApi.JsonAsync(early)).GetProperty("code").GetString());
+
         _p.Toss.Faults = r => r.Path.EndsWith("/cancel", StringComparison.Ordinal) ? Fault.Refuse("NOT_CANCELABLE_PAYMENT") : Fault.None;
         _p.Api.Clock.Advance((await RefundAsync(orderId)).NextAttemptAt!.Value - _p.Api.Clock.GetUtcNow());
         var report = await _p.SendAsync(new RetryPendingRefunds());
@@ -108,6 +117,7 @@ public sealed class RefundRetryTests : IAsyncLifetime
         var order = await _p.OrderAsync(orderId);
         Assert.Equal(OrderStatus.Paid, order.Status);
         Assert.All(await _p.QueryAsync(db => db.Tickets.AsNoTracking().Where(t => t.OrderId == order.Id).ToListAsync()), t => Assert.Equal(TicketStatus.Valid, t.Status));
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsJsonAsync("/api/organizer/check-ins", new { qrContent = code })).StatusCode);
     }
 
     private async Task<(HttpClient Fan, string OrderId)> PaidOrderAsync(params long[] seats)
