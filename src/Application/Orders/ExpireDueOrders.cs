@@ -18,7 +18,8 @@ public sealed record ExpireDueOrders(int BatchSize = ExpireDueOrders.DefaultBatc
     public const int DefaultBatchSize = 500;
 }
 
-public sealed record ExpiryReport(int Expired, int Skipped)
+/// <param name="OldestDeadline">The earliest deadline among the orders this run found due; null when none was.</param>
+public sealed record ExpiryReport(int Expired, int Skipped, DateTimeOffset? OldestDeadline = null)
 {
     public override string ToString() => $"expired {Expired}, skipped {Skipped}";
 }
@@ -36,14 +37,14 @@ public sealed partial class ExpireDueOrdersHandler(
     public async Task<ExpiryReport> Handle(ExpireDueOrders request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var dueIds = await db.Orders.AsNoTracking()
+        var due = await db.Orders.AsNoTracking()
             .Where(o => o.Status == OrderStatus.Pending && o.ExpiresAt <= now)
             .OrderBy(o => o.ExpiresAt)
-            .Select(o => o.Id)
+            .Select(o => new { o.Id, o.ExpiresAt })
             .Take(request.BatchSize)
             .ToListAsync(cancellationToken);
         int expired = 0, skipped = 0;
-        foreach (var id in dueIds)
+        foreach (var id in due.Select(o => o.Id))
         {
             db.ChangeTracker.Clear();
             var order = await db.Orders.Include(o => o.Lines).SingleAsync(o => o.Id == id, cancellationToken);
@@ -59,7 +60,8 @@ public sealed partial class ExpireDueOrdersHandler(
                 continue;
             }
 
-            order.Expire(now);
+            // The instant it really closes (a batch takes a while), which is what a fan waiting for the seats sees.
+            order.Expire(clock.GetUtcNow());
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -76,7 +78,7 @@ public sealed partial class ExpireDueOrdersHandler(
             await SeatRelease.ReleaseAsync(seatLock, order, logger);
         }
 
-        return new ExpiryReport(expired, skipped);
+        return new ExpiryReport(expired, skipped, due.Count == 0 ? null : due[0].ExpiresAt);
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
+namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,9 +15,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "AccessPassBinding",
                 columns: table => new
                 {
-                    Jti = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    Jti = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    AccountId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -28,17 +28,17 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "Events",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    OrganizerId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Category = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    Venue = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
-                    Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    PublishedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    OrganizerId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Title = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Category = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
+                    Venue = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    PublishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -49,15 +49,15 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "IdempotencyRecords",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Scope = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
-                    RequestFingerprint = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Response = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    UserId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Scope = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: false),
+                    RequestFingerprint = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Response = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -68,13 +68,13 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "Users",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
-                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
-                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    PasswordHash = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
-                    Role = table.Column<int>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Email = table.Column<string>(type: "nvarchar(254)", maxLength: 254, nullable: false),
+                    NormalizedEmail = table.Column<string>(type: "nvarchar(254)", maxLength: 254, nullable: false),
+                    DisplayName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    PasswordHash = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
+                    Role = table.Column<int>(type: "int", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -85,18 +85,18 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "Performances",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    EventId = table.Column<long>(type: "INTEGER", nullable: false),
-                    StartsAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    SalesOpenAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    SalesCloseAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    HoldDuration = table.Column<TimeSpan>(type: "TEXT", nullable: false),
-                    MaxSeatsPerOrder = table.Column<int>(type: "INTEGER", nullable: false),
-                    MaxSeatsPerFan = table.Column<int>(type: "INTEGER", nullable: false),
-                    RequiresQueuePass = table.Column<bool>(type: "INTEGER", nullable: false),
-                    WaitingRoomId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    SeatCount = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    EventId = table.Column<long>(type: "bigint", nullable: false),
+                    StartsAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    SalesOpenAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    SalesCloseAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    HoldDuration = table.Column<TimeSpan>(type: "time", nullable: false),
+                    MaxSeatsPerOrder = table.Column<int>(type: "int", nullable: false),
+                    MaxSeatsPerFan = table.Column<int>(type: "int", nullable: false),
+                    RequiresQueuePass = table.Column<bool>(type: "bit", nullable: false),
+                    WaitingRoomId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    SeatCount = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -113,24 +113,24 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "Orders",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    FanId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    PerformanceId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    TotalAmount = table.Column<long>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false),
-                    PaymentKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    PaymentCheckAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    PaymentStartedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    PaymentChecks = table.Column<int>(type: "INTEGER", nullable: false),
-                    PaidAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    PerformanceStartsAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    CancellableUntil = table.Column<long>(type: "INTEGER", nullable: true),
-                    RefundFeeSchedule = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    RefundedAmount = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    FanId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    PerformanceId = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    TotalAmount = table.Column<long>(type: "bigint", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Version = table.Column<int>(type: "int", nullable: false),
+                    PaymentKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    PaymentCheckAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PaymentStartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PaymentChecks = table.Column<int>(type: "int", nullable: false),
+                    PaidAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PerformanceStartsAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    CancellableUntil = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    RefundFeeSchedule = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    RefundedAmount = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -147,13 +147,13 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "PriceGrades",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    PerformanceId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    Price = table.Column<long>(type: "INTEGER", nullable: false),
-                    Color = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    PerformanceId = table.Column<long>(type: "bigint", nullable: false),
+                    Code = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
+                    Price = table.Column<long>(type: "bigint", nullable: false),
+                    Color = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -170,16 +170,16 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "Seats",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    PerformanceId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Section = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    Row = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    Number = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    Label = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    X = table.Column<double>(type: "REAL", nullable: false),
-                    Y = table.Column<double>(type: "REAL", nullable: false),
-                    GradeCode = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    PerformanceId = table.Column<long>(type: "bigint", nullable: false),
+                    Section = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
+                    Row = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    Number = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    Label = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    X = table.Column<double>(type: "float", nullable: false),
+                    Y = table.Column<double>(type: "float", nullable: false),
+                    GradeCode = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -196,16 +196,16 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "Payments",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OrderId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    PaymentKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Amount = table.Column<long>(type: "INTEGER", nullable: false),
-                    BalanceAmount = table.Column<long>(type: "INTEGER", nullable: false),
-                    Method = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
-                    Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    ApprovedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CancelledAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    CancelReason = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    OrderId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    PaymentKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Amount = table.Column<long>(type: "bigint", nullable: false),
+                    BalanceAmount = table.Column<long>(type: "bigint", nullable: false),
+                    Method = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: true),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    ApprovedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CancelledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    CancelReason = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -222,14 +222,14 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "Refunds",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OrderId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    SeatIds = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
-                    GrossAmount = table.Column<long>(type: "INTEGER", nullable: false),
-                    FeeAmount = table.Column<long>(type: "INTEGER", nullable: false),
-                    Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    OrderId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    SeatIds = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
+                    GrossAmount = table.Column<long>(type: "bigint", nullable: false),
+                    FeeAmount = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -246,19 +246,19 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "Tickets",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OrderId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    FanId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    PerformanceId = table.Column<long>(type: "INTEGER", nullable: false),
-                    SeatId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Label = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    GradeCode = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Price = table.Column<long>(type: "INTEGER", nullable: false),
-                    Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    IssuedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CheckedInAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    CheckedInBy = table.Column<Guid>(type: "TEXT", nullable: true),
-                    VoidedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    OrderId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    FanId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    PerformanceId = table.Column<long>(type: "bigint", nullable: false),
+                    SeatId = table.Column<long>(type: "bigint", nullable: false),
+                    Label = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    GradeCode = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Price = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    IssuedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CheckedInAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    CheckedInBy = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    VoidedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -275,15 +275,15 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "OrderLines",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    OrderId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    PerformanceId = table.Column<long>(type: "INTEGER", nullable: false),
-                    SeatId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Label = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    GradeCode = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Price = table.Column<long>(type: "INTEGER", nullable: false),
-                    IsLive = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    OrderId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    PerformanceId = table.Column<long>(type: "bigint", nullable: false),
+                    SeatId = table.Column<long>(type: "bigint", nullable: false),
+                    Label = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    GradeCode = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Price = table.Column<long>(type: "bigint", nullable: false),
+                    IsLive = table.Column<bool>(type: "bit", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -318,6 +318,11 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 columns: new[] { "Status", "Category" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_IdempotencyRecords_CreatedAt",
+                table: "IdempotencyRecords",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_IdempotencyRecords_UserId_Scope_Key",
                 table: "IdempotencyRecords",
                 columns: new[] { "UserId", "Scope", "Key" },
@@ -338,7 +343,7 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 table: "OrderLines",
                 columns: new[] { "PerformanceId", "SeatId" },
                 unique: true,
-                filter: "\"IsLive\" = 1");
+                filter: "[IsLive] = 1");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Orders_FanId_PerformanceId",
@@ -409,7 +414,7 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 table: "Tickets",
                 columns: new[] { "PerformanceId", "SeatId" },
                 unique: true,
-                filter: "\"Status\" <> 2");
+                filter: "[Status] <> 2");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Users_NormalizedEmail",

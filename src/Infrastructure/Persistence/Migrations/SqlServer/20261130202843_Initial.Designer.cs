@@ -12,7 +12,7 @@ using Ticketing.Infrastructure.Persistence;
 namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerAppDbContext))]
-    [Migration("20261130201642_Initial")]
+    [Migration("20261130202843_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -61,6 +61,8 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("UserId", "Scope", "Key")
                         .IsUnique();

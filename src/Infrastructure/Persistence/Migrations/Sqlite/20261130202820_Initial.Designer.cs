@@ -11,7 +11,7 @@ using Ticketing.Infrastructure.Persistence;
 namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261130201638_Initial")]
+    [Migration("20261130202820_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -54,6 +54,8 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("UserId", "Scope", "Key")
                         .IsUnique();
