@@ -19,8 +19,12 @@ public sealed record ExpireDueOrders(int BatchSize = ExpireDueOrders.DefaultBatc
 }
 
 /// <param name="OldestDeadline">The earliest deadline among the orders this run found due; null when none was.</param>
-public sealed record ExpiryReport(int Expired, int Skipped, DateTimeOffset? OldestDeadline = null)
+/// <param name="SweptAt">The instant the run looked for due orders.</param>
+public sealed record ExpiryReport(int Expired, int Skipped, DateTimeOffset? OldestDeadline = null, DateTimeOffset? SweptAt = null)
 {
+    /// <summary>How long after the oldest due deadline the run found it; null when nothing was due.</summary>
+    public TimeSpan? Lateness => OldestDeadline is { } deadline && SweptAt is { } swept ? swept - deadline : null;
+
     public override string ToString() => $"expired {Expired}, skipped {Skipped}";
 }
 
@@ -78,7 +82,7 @@ public sealed partial class ExpireDueOrdersHandler(
             await SeatRelease.ReleaseAsync(seatLock, order, logger);
         }
 
-        return new ExpiryReport(expired, skipped, due.Count == 0 ? null : due[0].ExpiresAt);
+        return new ExpiryReport(expired, skipped, due.Count == 0 ? null : due[0].ExpiresAt, now);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Ticketing.Infrastructure.Scheduling;
 /// </summary>
 [AutomaticRetry(Attempts = 0)]
 [KeepSucceededFor(Minutes = 10)]
-public sealed class ExpireOrdersJob(IMediator mediator, JobRunLog runs, JobMetrics metrics, TimeProvider clock)
+public sealed class ExpireOrdersJob(IMediator mediator, JobRunLog runs, JobMetrics metrics)
 {
     [JobDisplayName(RecurringJobIds.ExpireOrders)]
     public Task RunAsync(CancellationToken cancellationToken) =>
@@ -19,24 +19,24 @@ public sealed class ExpireOrdersJob(IMediator mediator, JobRunLog runs, JobMetri
 
     private async Task<string> ExpireAsync(CancellationToken cancellationToken)
     {
-        var startedAt = clock.GetUtcNow();
         int expired = 0, skipped = 0;
-        DateTimeOffset? oldest = null;
+        ExpiryReport? first = null;
         ExpiryReport report;
         do
         {
             report = await mediator.Send(new ExpireDueOrders(), cancellationToken);
             expired += report.Expired;
             skipped += report.Skipped;
-            oldest ??= report.OldestDeadline;
+            first ??= report;
         }
         while (report.Expired + report.Skipped >= ExpireDueOrders.DefaultBatchSize && !cancellationToken.IsCancellationRequested);
 
-        if (oldest is { } deadline)
+        // The first batch holds the oldest due deadline (due orders are taken oldest first).
+        if (first?.Lateness is { } lateness)
         {
-            metrics.RecordLateness(RecurringJobIds.ExpireOrders, startedAt - deadline);
+            metrics.RecordLateness(RecurringJobIds.ExpireOrders, lateness);
         }
 
-        return new ExpiryReport(expired, skipped, oldest).ToString();
+        return new ExpiryReport(expired, skipped).ToString();
     }
 }

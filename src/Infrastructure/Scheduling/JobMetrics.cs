@@ -15,7 +15,7 @@ public sealed class JobMetrics
         _lateness = meter.CreateHistogram<double>(
             "ticketing.jobs.lateness",
             unit: "s",
-            description: "How late a job run started relative to the oldest due deadline it handled.");
+            description: "How long after the oldest due deadline it handled a job run found it.");
     }
 
     public void RecordLateness(string jobId, TimeSpan lateness) =>
