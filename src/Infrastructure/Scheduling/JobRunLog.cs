@@ -6,7 +6,7 @@ namespace Ticketing.Infrastructure.Scheduling;
 
 /// <summary>
 /// This instance's runs of each recurring job: one run at a time per job (a per-second job whose run outlasts the
-/// second skips the next firing instead of piling up), and the last outcomes (a short ring per job) for the admin page.
+/// second lets the next firing pass instead of piling up), and the last outcomes (a short ring per job) for the admin page.
 /// </summary>
 public sealed class JobRunLog(TimeProvider clock)
 {
@@ -39,7 +39,7 @@ public sealed class JobRunLog(TimeProvider clock)
         var gate = _running.GetOrAdd(jobId, static _ => new SemaphoreSlim(1, 1));
         if (!await gate.WaitAsync(0, cancellationToken))
         {
-            Record(jobId, new JobRunView(clock.GetUtcNow(), 0, true, "skipped: the previous run is still going"));
+            // The run still going covers this firing: it sweeps until nothing it found is left.
             return;
         }
 

@@ -14,7 +14,7 @@ internal static class JobRuns
         var done = new TaskCompletionSource<JobRunView>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnRecorded(string id, JobRunView run)
         {
-            if (id == jobId && run.Outcome is not null && !run.Outcome.StartsWith("skipped", StringComparison.Ordinal) && (until is null || until(run)))
+            if (id == jobId && (until is null || until(run)))
             {
                 log.Recorded -= OnRecorded;
                 done.TrySetResult(run);
