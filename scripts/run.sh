@@ -52,6 +52,7 @@ Ticketing is running (logs in data/*.log). Ctrl-C stops it.
   Queue page        $ROOM_URL/queue/demo
   API docs          $API_URL/docs          (OpenAPI: $API_URL/openapi/v1.json)
   Admin dashboard   $API_URL/admin
+  Jobs (Hangfire)   $API_URL/hangfire      (admins: log in on /admin first)
   Events            $API_URL/api/events
 
 Demo accounts (embedded default only):
