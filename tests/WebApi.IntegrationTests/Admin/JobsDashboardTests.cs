@@ -1,5 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Ticketing.Infrastructure.Persistence;
@@ -92,6 +99,55 @@ public sealed partial class JobsDashboardTests : IDisposable
         trigger.Headers.Add("RequestVerificationToken", token);
         Assert.True((await browser.SendAsync(trigger)).IsSuccessStatusCode);
         Assert.True((await ran).Succeeded);
+    }
+
+    [Fact]
+    public async Task A_failed_expiry_run_is_listed_as_failed_and_a_retry_from_the_dashboard_expires_the_order()
+    {
+        var failing = new FailingExpiryCommit();
+        var failedState = new JobStateSignal(FailedState.StateName);
+        // Once a year: in this test the expiry runs only when asked to, so every run below is the one we caused.
+        using var api = new BookingApiFactory(jobs: true)
+            .With("Jobs:ExpiryCron", "0 0 1 1 *")
+            .WithServices(s =>
+            {
+                s.AddSingleton<IInterceptor>(failing);
+                s.RemoveAll<IJobFilterProvider>();
+                s.AddSingleton<IJobFilterProvider>(failedState);
+            });
+        var fan = await api.FanAsync();
+        Assert.Equal(HttpStatusCode.Created, (await fan.PostAsJsonAsync("/api/performances/1/holds", new { seatIds = new[] { 401L } })).StatusCode);
+        api.Clock.Advance(TimeSpan.FromMinutes(11));
+        var admin = await BookingApiFactory.LogInAsync(api.CreateClient(), "admin@test.ticketing", "admin-test-1");
+
+        failing.Failures = 1; // the batch save: a database error fails the run
+        var failed = JobRuns.NextAsync(api.Services, "orders.expire");
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync("/api/admin/jobs/orders/expire/run", null)).StatusCode);
+        Assert.False((await failed).Succeeded);
+        var jobId = await failedState.Entered;
+
+        // No automatic retry for the per-second job: it is in the dashboard's Failed list.
+        var browser = api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        using (var start = new HttpRequestMessage(HttpMethod.Post, "/api/admin/session"))
+        {
+            start.Headers.Authorization = admin.DefaultRequestHeaders.Authorization;
+            (await browser.SendAsync(start)).EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal(jobId, Assert.Single(api.Services.GetRequiredService<JobStorage>().GetMonitoringApi().FailedJobs(0, 10)).Key);
+        var page = await browser.GetStringAsync("/hangfire/jobs/failed");
+        Assert.Contains("orders.expire", page, StringComparison.Ordinal);
+        Assert.Contains("Injected failure", page, StringComparison.Ordinal);
+
+        var retried = JobRuns.NextAsync(api.Services, "orders.expire");
+        using var requeue = new HttpRequestMessage(HttpMethod.Post, "/hangfire/jobs/failed/requeue") { Content = new FormUrlEncodedContent([new("jobs[]", jobId)]) };
+        requeue.Headers.Add("RequestVerificationToken", CsrfToken().Match(page).Groups[1].Value);
+        Assert.True((await browser.SendAsync(requeue)).IsSuccessStatusCode);
+
+        var run = await retried;
+        Assert.True(run.Succeeded);
+        Assert.StartsWith("expired 1,", run.Outcome, StringComparison.Ordinal);
+        Assert.Empty(api.Services.GetRequiredService<JobStorage>().GetMonitoringApi().FailedJobs(0, 10));
     }
 
     private HttpClient Browser() => _api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
