@@ -54,6 +54,7 @@ Ticketing is running (logs in data/*.log). Ctrl-C stops it.
   Waiting-room docs $ROOM_URL/docs         (OpenAPI: $ROOM_URL/openapi/v1.json)
   Metrics, health   $API_URL/metrics  $API_URL/health/ready  (the same on $ROOM_URL)
   Admin dashboard   $API_URL/admin
+  Jobs (Hangfire)   $API_URL/hangfire      (admins: log in on /admin first)
   Events            $API_URL/api/events
 
 Demo accounts (embedded default only):

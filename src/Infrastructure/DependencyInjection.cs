@@ -64,7 +64,7 @@ public static class DependencyInjection
         services.AddSingleton<IUniqueViolationDetector, UniqueViolationDetector>();
         services.AddScoped<ISeatMapWriter, SeatMapWriter>();
         services.AddSingleton<IPasswordHasher, AspNetPasswordHasher>();
-        // Registered after the initializer: hosted services start in order, so the scheduler finds its tables migrated.
+        // Registered after the initializer: hosted services start in order, so the jobs find the database migrated.
         services.AddHostedService<DatabaseInitializer>();
         services.AddScheduling(configuration, sqlServer, connectionString);
         services.AddSeatLocks(configuration);

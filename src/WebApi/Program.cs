@@ -55,11 +55,15 @@ builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
     {
         o.BearerTokenExpiration = TimeSpan.FromHours(1);
         o.RefreshTokenExpiration = TimeSpan.FromDays(14);
-    });
+    })
+    .AddAdminSession();
+// Hangfire's dashboard validates an antiforgery token on its POST actions when this service exists.
+builder.Services.AddAntiforgery();
 builder.Services.AddSingleton<Microsoft.Extensions.Options.IPostConfigureOptions<BearerTokenOptions>, CachedBearerTokens.Setup>();
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Roles.OrganizerPolicy, p => p.RequireRole(Roles.Organizer, Roles.Admin))
-    .AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin));
+    .AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin))
+    .AddAdminDashboardPolicy();
 
 builder.Services.AddRateLimiter(o =>
 {
@@ -113,6 +117,7 @@ app.MapOrderEndpoints();
 app.MapAdminEndpoints();
 app.MapPaymentEndpoints();
 app.MapTicketEndpoints();
+app.MapAdminJobsDashboard();
 
 // No fallback endpoint: unknown routes get an empty 404 that UseStatusCodePages turns into ProblemDetails. A
 // catch-all endpoint would also win over routing's own 405 (wrong method) and 415 (wrong content type) answers.

@@ -55,7 +55,7 @@ public class TicketingApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
         builder.UseSetting("RateLimits:AuthPerMinute", AuthPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        // Quartz keeps schedulers in a process-wide registry by name; these catalog tests need none.
+        // These catalog tests need no background jobs.
         builder.UseSetting("Jobs:Enabled", "false");
         if (SeatMapCacheMilliseconds is { } cacheMilliseconds)
         {

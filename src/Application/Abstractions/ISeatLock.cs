@@ -44,6 +44,13 @@ public interface ISeatLock
     /// </remarks>
     ValueTask<int> ReleaseSoldAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Forgets the given seats of a performance that is over: every lock on them, held or sold, is deleted; returns
+    /// how many were. Sold markers never expire on their own, so without this they would be kept forever.
+    /// </summary>
+    /// <remarks>Only for a performance whose sales have closed: the database's tickets stay the lasting record. Calling it again is harmless.</remarks>
+    ValueTask<int> ForgetAsync(long performanceId, IReadOnlyList<long> seatIds, CancellationToken cancellationToken = default);
+
     /// <summary>Who holds each of the given seats now (seats nobody holds are absent).</summary>
     /// <remarks>The value is the hold id, or <c>sold:{holdId}</c> for a sold seat.</remarks>
     ValueTask<IReadOnlyDictionary<long, string>> GetHoldersAsync(long performanceId, IReadOnlyList<long> seatIds, CancellationToken cancellationToken = default);

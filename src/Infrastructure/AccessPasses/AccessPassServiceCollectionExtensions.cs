@@ -24,6 +24,7 @@ internal static class AccessPassServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AccessPassBindingCache>();
         services.AddSingleton<IAccessPassGate, AccessPassGate>();
+        services.AddScoped<IAccessPassBindings, EfAccessPassBindings>();
         return services;
     }
 }

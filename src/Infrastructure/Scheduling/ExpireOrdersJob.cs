@@ -1,28 +1,42 @@
+using Hangfire;
 using MediatR;
-using Quartz;
 using Ticketing.Application.Orders;
 
 namespace Ticketing.Infrastructure.Scheduling;
 
 /// <summary>
-/// Every second: expire pending orders past their deadline. One recurring trigger in the persistent, clustered
-/// store: it resumes after a restart, fires on one instance at a time, and the expiry itself is idempotent.
+/// <c>orders.expire</c>, every second: expires the pending orders past their deadline (<see cref="ExpireDueOrders"/>).
+/// One recurring sweep, not a job per hold: the database is the truth, so a restarted host's first run expires every
+/// hold that fell due while it was down. No automatic retry: the next second's run is the retry.
 /// </summary>
-[DisallowConcurrentExecution]
-internal sealed class ExpireOrdersJob(IMediator mediator) : IJob
+[AutomaticRetry(Attempts = 0)]
+[KeepSucceededFor(Minutes = 10)]
+public sealed class ExpireOrdersJob(IMediator mediator, JobRunLog runs, JobMetrics metrics)
 {
-    public static readonly JobKey Key = new("expire-orders", "orders");
-    public static readonly TriggerKey TriggerKey = new("expire-orders-recurring", "orders");
+    [JobDisplayName(RecurringJobIds.ExpireOrders)]
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        runs.RunAsync(RecurringJobIds.ExpireOrders, ExpireAsync, cancellationToken);
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    private async Task<string> ExpireAsync(CancellationToken cancellationToken)
     {
+        int expired = 0, skipped = 0;
+        ExpiryReport? first = null;
         ExpiryReport report;
         do
         {
             report = await mediator.Send(new ExpireDueOrders(), cancellationToken);
+            expired += report.Expired;
+            skipped += report.Skipped;
+            first ??= report;
         }
         while (report.Expired + report.Skipped >= ExpireDueOrders.DefaultBatchSize && !cancellationToken.IsCancellationRequested);
 
-        context.Result = report;
+        // The first batch holds the oldest due deadline (due orders are taken oldest first).
+        if (first?.Lateness is { } lateness)
+        {
+            metrics.RecordLateness(RecurringJobIds.ExpireOrders, lateness);
+        }
+
+        return new ExpiryReport(expired, skipped).ToString();
     }
 }

@@ -1,48 +1,52 @@
-using Quartz;
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.Extensions.Options;
 using Ticketing.Application.Abstractions;
 
 namespace Ticketing.Infrastructure.Scheduling;
 
-internal sealed class JobAdmin(ISchedulerFactory schedulers, JobRunLog runs) : IJobAdmin
+/// <summary>
+/// The admin page's view of Hangfire's recurring jobs: <c>orders.expire</c> is group <c>orders</c>, name
+/// <c>expire</c>. "Run now" triggers the recurring job (it runs on whichever server picks it up).
+/// </summary>
+internal sealed class JobAdmin(JobStorage storage, IRecurringJobManager manager, JobRunLog runs, IOptions<SchedulingOptions> options) : IJobAdmin
 {
-    public async Task<IReadOnlyList<JobView>> ListAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<JobView>> ListAsync(CancellationToken cancellationToken)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var jobs = new List<JobView>();
-        foreach (var key in (await scheduler.GetJobKeys(GroupMatcher<JobKey>.AnyGroup(), cancellationToken)).OrderBy(k => k.Group).ThenBy(k => k.Name))
-        {
-            var detail = await scheduler.GetJobDetail(key, cancellationToken);
-            var triggers = new List<TriggerView>();
-            foreach (var trigger in await scheduler.GetTriggersOfJob(key, cancellationToken))
+        var descriptions = RecurringJobs.Declare(options.Value).ToDictionary(j => j.Id, j => j.Description, StringComparer.Ordinal);
+        using var connection = storage.GetConnection();
+        IReadOnlyList<JobView> jobs = connection.GetRecurringJobs()
+            .OrderBy(j => j.Id, StringComparer.Ordinal)
+            .Select(j =>
             {
-                var state = await scheduler.GetTriggerState(trigger.Key, cancellationToken);
-                triggers.Add(new TriggerView(trigger.Key.Group, trigger.Key.Name, state.ToString(), trigger.PreviousFireTimeUtc, trigger.NextFireTimeUtc));
-            }
-
-            jobs.Add(new JobView(key.Group, key.Name, detail?.Description, triggers, runs.RecentRuns(key)));
-        }
-
-        return jobs;
+                var (group, name) = Split(j.Id);
+                var state = j.Error is not null ? "Error" : j.LastJobState ?? "Scheduled";
+                var trigger = new TriggerView("cron", j.Cron, state, ToOffset(j.LastExecution), ToOffset(j.NextExecution));
+                return new JobView(group, name, descriptions.GetValueOrDefault(j.Id), [trigger], runs.RecentRuns(j.Id));
+            })
+            .ToList();
+        return Task.FromResult(jobs);
     }
 
-    public async Task<bool> RunNowAsync(string group, string name, CancellationToken cancellationToken)
+    public Task<bool> RunNowAsync(string group, string name, CancellationToken cancellationToken)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var key = new JobKey(name, group);
-        if (!await scheduler.Exists(key, cancellationToken))
+        var id = group + "." + name;
+        using var connection = storage.GetConnection();
+        if (!connection.GetRecurringJobs([id]).Any(j => !j.Removed && j.Job is not null))
         {
-            return false;
+            return Task.FromResult(false);
         }
 
-        await scheduler.TriggerJob(key, cancellationToken);
-        return true;
+        manager.Trigger(id);
+        return Task.FromResult(true);
     }
-}
 
-/// <summary>Stands in when this instance runs no scheduler (<c>Jobs:Enabled=false</c>).</summary>
-internal sealed class NoJobAdmin : IJobAdmin
-{
-    public Task<IReadOnlyList<JobView>> ListAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<JobView>>([]);
+    private static (string Group, string Name) Split(string id)
+    {
+        var dot = id.IndexOf('.', StringComparison.Ordinal);
+        return dot <= 0 ? (string.Empty, id) : (id[..dot], id[(dot + 1)..]);
+    }
 
-    public Task<bool> RunNowAsync(string group, string name, CancellationToken cancellationToken) => Task.FromResult(false);
+    private static DateTimeOffset? ToOffset(DateTime? utc) =>
+        utc is { } value ? new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)) : null;
 }

@@ -1,29 +1,32 @@
+using Hangfire;
 using MediatR;
-using Quartz;
 using Ticketing.Application.Payments;
 
 namespace Ticketing.Infrastructure.Scheduling;
 
 /// <summary>
-/// Settles payments whose outcome is unknown (<see cref="ReconcilePayments"/>). A recurring trigger in the same
-/// persistent store as the expiry job: it resumes after a restart and runs on one instance at a time; the backoff
+/// <c>payments.reconcile</c>: settles payments whose outcome is unknown (<see cref="ReconcilePayments"/>). The backoff
 /// per order lives on the order itself, so the job may run often without asking Toss more than it should.
 /// </summary>
-[DisallowConcurrentExecution]
-internal sealed class ReconcilePaymentsJob(IMediator mediator) : IJob
+[AutomaticRetry(Attempts = 0)]
+[KeepSucceededFor(Minutes = 60)]
+public sealed class ReconcilePaymentsJob(IMediator mediator, JobRunLog runs)
 {
-    public static readonly JobKey Key = new("reconcile-payments", "payments");
-    public static readonly TriggerKey TriggerKey = new("reconcile-payments-recurring", "payments");
+    [JobDisplayName(RecurringJobIds.ReconcilePayments)]
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        runs.RunAsync(RecurringJobIds.ReconcilePayments, ReconcileAsync, cancellationToken);
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    private async Task<string> ReconcileAsync(CancellationToken cancellationToken)
     {
+        int paid = 0, released = 0, refunded = 0, deferred = 0, skipped = 0;
         ReconciliationReport report;
         do
         {
             report = await mediator.Send(new ReconcilePayments(), cancellationToken);
+            (paid, released, refunded, deferred, skipped) = (paid + report.Paid, released + report.Released, refunded + report.Refunded, deferred + report.Deferred, skipped + report.Skipped);
         }
         while (report.Total >= ReconcilePayments.DefaultBatchSize && report.Skipped < report.Total && !cancellationToken.IsCancellationRequested);
 
-        context.Result = report;
+        return $"paid {paid}, released {released}, refunded {refunded}, deferred {deferred}, skipped {skipped}";
     }
 }

@@ -2,33 +2,68 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Ticketing.Infrastructure.Scheduling;
 
-/// <summary><c>Jobs</c> section.</summary>
+/// <summary><c>Jobs</c> section: Hangfire, the recurring jobs and what the clean-ups keep.</summary>
 public sealed class SchedulingOptions
 {
     public const string SectionName = "Jobs";
 
-    /// <summary>Runs the scheduler in this instance. Every instance may run it: the store is clustered.</summary>
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>How often the expiry job looks for orders past their deadline.</summary>
-    [Range(200, 60_000)]
-    public int ExpiryIntervalMilliseconds { get; set; } = 1000;
-
-    /// <summary>How often the reconciliation job looks for payments whose outcome is due to be checked.</summary>
-    [Range(1000, 600_000)]
-    public int ReconcileIntervalMilliseconds { get; set; } = 10_000;
-
-    /// <summary>The scheduler's name: the instances of one deployment share it (and, on SQL Server, its cluster).</summary>
-    [Required]
-    public string SchedulerName { get; set; } = "ticketing";
+    /// <summary>Hangfire cron expressions: five fields, or six with seconds first.</summary>
+    internal const string CronPattern = @"^\s*\S+(\s+\S+){4,5}\s*$";
 
     /// <summary>
-    /// On SQLite only: where the scheduler keeps its tables. By default a file beside the main database
-    /// (<c>ticketing.jobs.db</c> next to <c>ticketing.db</c>), so its writes never queue behind holds or the reverse.
+    /// Runs a Hangfire server (the recurring jobs) in this instance. With false, the instance serves the API and
+    /// the dashboard only. Every instance may run one: each order's expiry is guarded by its version.
     /// </summary>
-    public string? SqliteConnectionString { get; set; }
+    public bool Enabled { get; set; } = true;
 
-    /// <summary>The Quartz instance id; AUTO makes a unique one per process.</summary>
-    [Required]
-    public string InstanceId { get; set; } = "AUTO";
+    /// <summary>
+    /// Where Hangfire keeps its jobs. Default: <see cref="JobStorageKind.SqlServer"/> when the database is SQL Server
+    /// (the instances share it), otherwise <see cref="JobStorageKind.InMemory"/>.
+    /// </summary>
+    public JobStorageKind? Storage { get; set; }
+
+    /// <summary>
+    /// How often the server looks for due recurring jobs (Hangfire's <c>SchedulePollingInterval</c>). Its default of
+    /// 15 s would fire a per-second cron every 15 s; 250 ms fires it within a quarter second of each second.
+    /// </summary>
+    [Range(50, 60_000)]
+    public int SchedulePollingMilliseconds { get; set; } = 250;
+
+    /// <summary>Hangfire workers in this instance (the jobs are few and short).</summary>
+    [Range(1, 100)]
+    public int WorkerCount { get; set; } = 4;
+
+    /// <summary>When the expiry sweep runs: every second by default (seconds first).</summary>
+    [Required, RegularExpression(CronPattern)]
+    public string ExpiryCron { get; set; } = "* * * * * *";
+
+    /// <summary>When the payment reconciliation runs (the backoff per order lives on the order).</summary>
+    [Required, RegularExpression(CronPattern)]
+    public string ReconcileCron { get; set; } = "*/10 * * * * *";
+
+    /// <summary>When the clean-ups run: hourly by default.</summary>
+    [Required, RegularExpression(CronPattern)]
+    public string CleanupCron { get; set; } = "7 * * * *";
+
+    /// <summary>How long an <c>Idempotency-Key</c> is remembered.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long after its pass expired a pass binding is deleted (more than the verifier's clock skew).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
+    public TimeSpan PassBindingGrace { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long after a performance started its seat locks (sold markers) are forgotten.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan SoldKeysAfterStart { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>How far back the sold-keys clean-up looks: a host down for less than this still catches up.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    public TimeSpan SoldKeysLookback { get; set; } = TimeSpan.FromDays(7);
+}
+
+public enum JobStorageKind
+{
+    InMemory = 0,
+    SqlServer = 1,
 }

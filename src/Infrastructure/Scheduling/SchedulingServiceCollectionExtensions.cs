@@ -1,7 +1,11 @@
-using Microsoft.Data.Sqlite;
+using Hangfire;
+using Hangfire.InMemory;
+using Hangfire.SqlServer;
+using Microsoft.Data.SqlClient;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Ticketing.Application.Abstractions;
 
 namespace Ticketing.Infrastructure.Scheduling;
@@ -9,103 +13,59 @@ namespace Ticketing.Infrastructure.Scheduling;
 internal static class SchedulingServiceCollectionExtensions
 {
     /// <summary>
-    /// Quartz with its ADO store in our database (clustered on SQL Server).
+    /// Hangfire: its storage (SQL Server in our database, or in memory), a server unless <c>Jobs:Enabled=false</c>,
+    /// and the recurring jobs declared in <see cref="RecurringJobs"/>. The storage is this host's own service, not
+    /// Hangfire's process-wide <c>JobStorage.Current</c>, so that two hosts in one process keep theirs apart.
     /// </summary>
     public static IServiceCollection AddScheduling(this IServiceCollection services, IConfiguration configuration, bool sqlServer, string connectionString)
     {
         services.AddOptions<SchedulingOptions>().Bind(configuration.GetSection(SchedulingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         var options = configuration.GetSection(SchedulingOptions.SectionName).Get<SchedulingOptions>() ?? new SchedulingOptions();
+        var kind = options.Storage ?? (sqlServer ? JobStorageKind.SqlServer : JobStorageKind.InMemory);
+        if (kind == JobStorageKind.SqlServer && !sqlServer)
+        {
+            throw new InvalidOperationException("Jobs:Storage=SqlServer needs Database:Provider=SqlServer: Hangfire keeps its tables in that database.");
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<JobRunLog>();
+        services.AddSingleton<JobMetrics>();
+        services.AddSingleton<IJobAdmin, JobAdmin>();
+        services.AddTransient<ExpireOrdersJob>();
+        services.AddTransient<ReconcilePaymentsJob>();
+        services.AddTransient<PurgeIdempotencyRecordsJob>();
+        services.AddTransient<PurgePassBindingsJob>();
+        services.AddTransient<PurgeSoldSeatLocksJob>();
+
+        services.AddSingleton<JobStorage>(_ => kind == JobStorageKind.SqlServer
+            ? new SqlServerStorage(() => new SqlConnection(connectionString), new SqlServerStorageOptions
+            {
+                // Hangfire creates and upgrades its own schema in our database.
+                PrepareSchemaIfNecessary = true,
+                SchemaName = "hangfire",
+            })
+            : new InMemoryStorage(new InMemoryStorageOptions
+            {
+                // The jobs keep no state of their own (the database is the truth), so an hour of history is plenty.
+                MaxExpirationTime = TimeSpan.FromHours(1),
+            }));
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+
         if (!options.Enabled)
         {
-            services.AddSingleton<IJobAdmin, NoJobAdmin>();
             return services;
         }
 
-        var jobsSqlite = sqlServer ? null : options.SqliteConnectionString ?? JobsFileBeside(connectionString);
-        if (jobsSqlite is not null)
+        services.AddHostedService<RecurringJobsRegistration>();
+        services.AddHangfireServer((provider, server) =>
         {
-            // Before the scheduler starts (hosted services start in order).
-            services.AddHostedService(_ => new SqliteJobsFileSetup(jobsSqlite));
-        }
-
-        var runLog = new JobRunLog();
-        services.AddSingleton(runLog);
-        services.AddSingleton<IJobAdmin, JobAdmin>();
-
-        services.AddQuartz(q =>
-        {
-            q.ConfigureScheduler(s =>
-            {
-                s.InstanceName = options.SchedulerName;
-                if (options.InstanceId == "AUTO")
-                {
-                    s.GenerateInstanceId = true;
-                }
-                else
-                {
-                    s.InstanceId = options.InstanceId;
-                }
-            });
-            q.UsePersistentStore(store =>
-            {
-                // Quartz creates its own tables in our database on first start (create-if-missing, then verify).
-                store.ProvisionSchema();
-                store.ConfigureStore(o => o.StoreJobDataAsStrings = true);
-                store.UseSystemTextJsonSerializer();
-                if (sqlServer)
-                {
-                    // Several instances share one scheduler: each firing runs on one node only.
-                    store.UseClustering(c =>
-                    {
-                        c.CheckinInterval = TimeSpan.FromSeconds(5);
-                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
-                    });
-                    store.UseSqlServer(connectionString);
-                }
-                else
-                {
-                    // Quartz refuses to cluster on SQLite (its file locks are too coarse). The embedded default is
-                    // one node; should several share a file, the expiry transition is idempotent (see ExpireDueOrders).
-                    // Its tables live in a file of their own: SQLite has one writer per file, and the scheduler's
-                    // bookkeeping writes (every firing) must not make holds wait for the lock.
-                    store.UseSqlite(SqliteFactory.Instance, jobsSqlite!);
-                }
-            });
-            q.AddJobListener(runLog, [Matchers.AllJobs()]);
-            q.AddJob<ExpireOrdersJob>(j => j.WithIdentity(ExpireOrdersJob.Key).StoreDurably().WithDescription("Expires unpaid holds past their deadline"));
-            q.AddTrigger(t => t
-                .ForJob(ExpireOrdersJob.Key)
-                .WithIdentity(ExpireOrdersJob.TriggerKey)
-                .StartNow()
-                .WithSimpleSchedule(s => s
-                    .WithInterval(TimeSpan.FromMilliseconds(options.ExpiryIntervalMilliseconds))
-                    .RepeatForever()));
-            q.AddJob<ReconcilePaymentsJob>(j => j.WithIdentity(ReconcilePaymentsJob.Key).StoreDurably().WithDescription("Settles payments whose outcome is unknown"));
-            q.AddTrigger(t => t
-                .ForJob(ReconcilePaymentsJob.Key)
-                .WithIdentity(ReconcilePaymentsJob.TriggerKey)
-                .StartNow()
-                .WithSimpleSchedule(s => s
-                    .WithInterval(TimeSpan.FromMilliseconds(options.ReconcileIntervalMilliseconds))
-                    .RepeatForever()));
+            var settings = provider.GetRequiredService<IOptions<SchedulingOptions>>().Value;
+            server.WorkerCount = settings.WorkerCount;
+            server.SchedulePollingInterval = TimeSpan.FromMilliseconds(settings.SchedulePollingMilliseconds);
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
-    }
-
-    /// <summary>The scheduler's SQLite file next to the main one: <c>ticketing.db</c> gives <c>ticketing.jobs.db</c>.</summary>
-    internal static string JobsFileBeside(string connectionString)
-    {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        var main = builder.DataSource;
-        if (string.IsNullOrEmpty(main) || main == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
-        {
-            throw new InvalidOperationException("The job scheduler needs a database file; set Jobs:SqliteConnectionString or use a file for ConnectionStrings:Ticketing.");
-        }
-
-        var directory = Path.GetDirectoryName(main);
-        var name = Path.GetFileNameWithoutExtension(main) + ".jobs" + Path.GetExtension(main);
-        builder.DataSource = string.IsNullOrEmpty(directory) ? name : Path.Combine(directory, name);
-        return builder.ToString();
     }
 }

@@ -169,6 +169,33 @@ internal sealed class InProcessSeatLock(TimeProvider timeProvider) : ISeatLock
         return ValueTask.FromResult(true);
     }
 
+    public ValueTask<int> ForgetAsync(long performanceId, IReadOnlyList<long> seatIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seatIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (seatIds.Count == 0 || !_performances.TryGetValue(performanceId, out var performance))
+        {
+            return ValueTask.FromResult(0);
+        }
+
+        var forgotten = 0;
+        lock (performance.Gate)
+        {
+            var now = timeProvider.GetTimestamp();
+            foreach (var seatId in seatIds)
+            {
+                // Counted like Redis's DEL: only what was still live; an expired entry goes without counting.
+                if (performance.TryGetLive(seatId, now, out _))
+                {
+                    performance.Seats.Remove(seatId);
+                    forgotten++;
+                }
+            }
+        }
+
+        return ValueTask.FromResult(forgotten);
+    }
+
     public ValueTask<IReadOnlyDictionary<long, string>> GetHoldersAsync(long performanceId, IReadOnlyList<long> seatIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(seatIds);

@@ -77,6 +77,8 @@ internal sealed partial class RedisSeatLock : ISeatLock
         return 1
         """);
 
+    private const int ForgetChunk = 1000;
+
     private static readonly string[] UnavailableReplies = ["LOADING", "READONLY", "MASTERDOWN", "BUSY", "TRYAGAIN", "CLUSTERDOWN"];
 
     private readonly RedisConnection _connection;
@@ -163,6 +165,32 @@ internal sealed partial class RedisSeatLock : ISeatLock
 
         var result = await EvaluateAsync(MarkSoldScript, SeatKeys(performanceId, seatIds), [holdId], "mark sold", cancellationToken).ConfigureAwait(false);
         return (int)result == 1;
+    }
+
+    public async ValueTask<int> ForgetAsync(long performanceId, IReadOnlyList<long> seatIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seatIds);
+        var forgotten = 0;
+        for (var start = 0; start < seatIds.Count; start += ForgetChunk)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var chunk = seatIds.Skip(start).Take(ForgetChunk).ToList();
+            Task<long>? delete = null;
+            try
+            {
+                // One multi-key DEL per chunk: the keys share the performance's hash tag, so one slot.
+                var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+                delete = database.KeyDeleteAsync(SeatKeys(performanceId, chunk));
+                forgotten += (int)await delete.WaitAsync(_operationTimeout).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsUnavailable(ex))
+            {
+                ObserveLateFailure(delete);
+                throw Unavailable("forget seats", ex);
+            }
+        }
+
+        return forgotten;
     }
 
     public async ValueTask<IReadOnlyDictionary<long, string>> GetHoldersAsync(long performanceId, IReadOnlyList<long> seatIds, CancellationToken cancellationToken = default)

@@ -20,6 +20,10 @@ internal static class AdminEndpoints
         group.MapGet("/jobs", ListJobs);
         group.MapPost("/jobs/{group}/{name}/run", RunJobNow).ProducesProblem(StatusCodes.Status404NotFound);
 
+        // The browser session of the admin pages (the cookie the jobs dashboard at /hangfire accepts).
+        group.MapPost("/session", (Delegate)(Func<HttpContext, Task<NoContent>>)AdminSession.StartAsync);
+        app.MapDelete("/api/admin/session", (Delegate)(Func<HttpContext, Task<NoContent>>)AdminSession.EndAsync).WithTags("Admin").AllowAnonymous();
+
         // The dashboard page itself is public; everything it shows comes from the admin API above.
         app.MapGet("/admin", (IWebHostEnvironment environment) =>
             Results.File(Path.Combine(environment.ContentRootPath, "Dashboard", "admin.html"), "text/html; charset=utf-8"))
@@ -31,7 +35,7 @@ internal static class AdminEndpoints
     public static async Task<Results<Ok<SalesOverview>, ProblemHttpResult>> GetOverview(IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
         (await mediator.Send(new GetSalesOverview(), cancellationToken)).ToOk(context);
 
-    /// <summary>The background jobs, their triggers, and this instance's recent runs.</summary>
+    /// <summary>The recurring jobs (Hangfire), their schedule and state, and this instance's recent runs.</summary>
     public static async Task<Ok<IReadOnlyList<JobView>>> ListJobs(IJobAdmin jobs, CancellationToken cancellationToken) =>
         TypedResults.Ok(await jobs.ListAsync(cancellationToken));
 

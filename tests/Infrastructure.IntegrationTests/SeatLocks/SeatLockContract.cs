@@ -202,6 +202,27 @@ public abstract class SeatLockContract
     }
 
     [Fact]
+    public async Task Forget_deletes_held_and_sold_seats_of_one_performance_only()
+    {
+        var performance = NewPerformanceId();
+        var neighbour = NewPerformanceId();
+        var buyer = NewHoldId();
+        var holder = NewHoldId();
+        await AcquireAsync(performance, [1, 2], buyer, LongTtl);
+        Assert.True(await SeatLock.MarkSoldAsync(performance, [1, 2], buyer));
+        await AcquireAsync(performance, [3], holder, LongTtl);
+        await AcquireAsync(neighbour, [1], buyer, LongTtl);
+        Assert.True(await SeatLock.MarkSoldAsync(neighbour, [1], buyer));
+
+        Assert.Equal(3, await SeatLock.ForgetAsync(performance, [1, 2, 3, 4]));
+
+        await AssertHoldersAsync(performance, [1, 2, 3, 4], new());
+        await AssertHoldersAsync(neighbour, [1], new() { [1] = "sold:" + buyer });
+        Assert.Equal(0, await SeatLock.ForgetAsync(performance, [1, 2, 3, 4]));
+        Assert.Equal(0, await SeatLock.ForgetAsync(performance, []));
+    }
+
+    [Fact]
     public async Task Release_sold_returns_only_the_holds_sold_seats_to_sale()
     {
         var performance = NewPerformanceId();

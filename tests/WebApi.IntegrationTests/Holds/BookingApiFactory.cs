@@ -38,9 +38,6 @@ public sealed class BookingApiFactory : WebApplicationFactory<Program>
             ["RateLimits:HoldBurst"] = "100000",
             ["RateLimits:HoldsPerMinute"] = "1000000",
             ["Jobs:Enabled"] = jobs ? "true" : "false",
-            // Quartz keeps schedulers in a process-wide registry by name: hosts of different tests running in
-            // parallel must not share one. Hosts on one database folder (a restart) do share it, as in production.
-            ["Jobs:SchedulerName"] = "ticketing-" + Path.GetFileName(Folder),
             ["SeatMap:CacheMilliseconds"] = "0",
             ["SeatLocks:Store"] = redisConnectionString is null ? "InProcess" : "Redis",
             ["SeatLocks:KeyPrefix"] = keyPrefix ?? $"t{Guid.NewGuid():N}:",

@@ -4,7 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
+using Hangfire;
+using Hangfire.Storage;
 using Ticketing.Domain.Orders;
 using Ticketing.Infrastructure.IntegrationTests.Support;
 using Ticketing.Infrastructure.Scheduling;
@@ -149,14 +150,15 @@ public sealed class FakeTossServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reconciliation_job_is_scheduled_in_the_persistent_store()
+    public void Reconciliation_is_a_recurring_job_every_ten_seconds()
     {
         using var api = new BookingApiFactory(jobs: true);
         api.CreateClient();
-        var scheduler = await api.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        using var connection = api.Services.GetRequiredService<JobStorage>().GetConnection();
 
-        Assert.NotNull(await scheduler.GetTrigger(ScheduledJobs.ReconciliationTrigger));
-        Assert.NotNull(await scheduler.GetJobDetail(ScheduledJobs.ReconciliationJob));
+        var job = Assert.Single(connection.GetRecurringJobs([RecurringJobIds.ReconcilePayments]));
+        Assert.Equal("*/10 * * * * *", job.Cron);
+        Assert.Equal(typeof(ReconcilePaymentsJob), job.Job.Type);
     }
 
     private Task<HttpResponseMessage> ConfirmAsync(string paymentKey, string orderId, long amount, string idempotencyKey)

@@ -61,5 +61,8 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         b.Property(r => r.Key).HasMaxLength(IdempotencyRecord.MaxKeyLength).IsRequired();
         b.Property(r => r.RequestFingerprint).HasMaxLength(400).IsRequired();
         b.HasIndex(r => new { r.UserId, r.Scope, r.Key }).IsUnique();
+
+        // The clean-up deletes by age.
+        b.HasIndex(r => r.CreatedAt);
     }
 }

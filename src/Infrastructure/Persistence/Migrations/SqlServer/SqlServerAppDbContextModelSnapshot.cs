@@ -59,6 +59,8 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("UserId", "Scope", "Key")
                         .IsUnique();
 

@@ -52,6 +52,8 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("UserId", "Scope", "Key")
                         .IsUnique();
 

@@ -321,6 +321,11 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 columns: new[] { "Status", "Category" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_IdempotencyRecords_CreatedAt",
+                table: "IdempotencyRecords",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_IdempotencyRecords_UserId_Scope_Key",
                 table: "IdempotencyRecords",
                 columns: new[] { "UserId", "Scope", "Key" },
