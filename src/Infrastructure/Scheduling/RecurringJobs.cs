@@ -10,6 +10,7 @@ public static class RecurringJobIds
 {
     public const string ExpireOrders = "orders.expire";
     public const string ReconcilePayments = "payments.reconcile";
+    public const string RetryRefunds = "refunds.retry";
     public const string PurgeIdempotencyRecords = "cleanup.idempotency-records";
     public const string PurgePassBindings = "cleanup.pass-bindings";
     public const string PurgeSoldKeys = "cleanup.sold-keys";
@@ -30,6 +31,8 @@ public static class RecurringJobs
                 (jobs, id, cron, o) => jobs.AddOrUpdate<ExpireOrdersJob>(id, j => j.RunAsync(CancellationToken.None), cron, o)),
             new(RecurringJobIds.ReconcilePayments, "Settles payments whose outcome is unknown, with backoff per order", options.ReconcileCron,
                 (jobs, id, cron, o) => jobs.AddOrUpdate<ReconcilePaymentsJob>(id, j => j.RunAsync(CancellationToken.None), cron, o)),
+            new(RecurringJobIds.RetryRefunds, "Resends refunds whose outcome is unknown, under their first key, with backoff per refund", options.RefundRetryCron,
+                (jobs, id, cron, o) => jobs.AddOrUpdate<RetryPendingRefundsJob>(id, j => j.RunAsync(CancellationToken.None), cron, o)),
             new(RecurringJobIds.PurgeIdempotencyRecords, "Deletes Idempotency-Key records older than the retention", options.CleanupCron,
                 (jobs, id, cron, o) => jobs.AddOrUpdate<PurgeIdempotencyRecordsJob>(id, j => j.RunAsync(CancellationToken.None), cron, o)),
             new(RecurringJobIds.PurgePassBindings, "Deletes the bindings of waiting-room passes that have expired", options.CleanupCron,

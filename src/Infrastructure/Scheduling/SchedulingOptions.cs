@@ -41,6 +41,10 @@ public sealed class SchedulingOptions
     [Required, RegularExpression(CronPattern)]
     public string ReconcileCron { get; set; } = "*/10 * * * * *";
 
+    /// <summary>When the refund retries run (the backoff per refund lives on the refund).</summary>
+    [Required, RegularExpression(CronPattern)]
+    public string RefundRetryCron { get; set; } = "*/10 * * * * *";
+
     /// <summary>When the clean-ups run: hourly by default.</summary>
     [Required, RegularExpression(CronPattern)]
     public string CleanupCron { get; set; } = "7 * * * *";

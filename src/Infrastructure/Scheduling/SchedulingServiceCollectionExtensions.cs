@@ -33,6 +33,7 @@ internal static class SchedulingServiceCollectionExtensions
         services.AddSingleton<IJobAdmin, JobAdmin>();
         services.AddTransient<ExpireOrdersJob>();
         services.AddTransient<ReconcilePaymentsJob>();
+        services.AddTransient<RetryPendingRefundsJob>();
         services.AddTransient<PurgeIdempotencyRecordsJob>();
         services.AddTransient<PurgePassBindingsJob>();
         services.AddTransient<PurgeSoldSeatLocksJob>();
