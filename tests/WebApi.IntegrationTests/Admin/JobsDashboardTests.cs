@@ -142,7 +142,8 @@ public sealed partial class JobsDashboardTests : IDisposable
         var retried = JobRuns.NextAsync(api.Services, "orders.expire");
         using var requeue = new HttpRequestMessage(HttpMethod.Post, "/hangfire/jobs/failed/requeue") { Content = new FormUrlEncodedContent([new("jobs[]", jobId)]) };
         requeue.Headers.Add("RequestVerificationToken", CsrfToken().Match(page).Groups[1].Value);
-        Assert.True((await browser.SendAsync(requeue)).IsSuccessStatusCode);
+        var requeued = await browser.SendAsync(requeue);
+        Assert.True(requeued.IsSuccessStatusCode, $"{(int)requeued.StatusCode}: {await requeued.Content.ReadAsStringAsync()}");
 
         var run = await retried;
         Assert.True(run.Succeeded);
