@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 using Ticketing.Application.Abstractions;
@@ -192,7 +191,8 @@ public sealed class CancelPaidOrderTests : IAsyncLifetime, IDisposable
 
         AssertError(result, ErrorKind.Conflict, "refund.refused");
         Assert.Equal("NOT_CANCELABLE_PAYMENT", result.Error!.Data!["tossCode"]);
-        Assert.Equal(RefundStatus.Failed, Assert.Single(await Database.ReadAllAsync<Refund>()).Status);
+        var failed = Assert.Single(await Database.ReadAllAsync<Refund>());
+        Assert.Equal((RefundStatus.Failed, "NOT_CANCELABLE_PAYMENT", (DateTimeOffset?)null), (failed.Status, failed.FailureCode, failed.NextAttemptAt));
         var stored = await Database.ReadOrderAsync(_order.Id);
         Assert.Equal((OrderStatus.Paid, 0L), (stored.Status, stored.RefundedAmount));
         Assert.All(await Database.ReadAllAsync<Ticket>(), t => Assert.Equal(TicketStatus.Valid, t.Status));
@@ -208,7 +208,10 @@ public sealed class CancelPaidOrderTests : IAsyncLifetime, IDisposable
         var first = await Handle([]);
 
         AssertError(first, ErrorKind.Unavailable, "refund.pending");
-        Assert.Equal(RefundStatus.Requested, Assert.Single(await Database.ReadAllAsync<Refund>()).Status);
+        // Recorded as unknown with the next automatic resend after the first backoff step.
+        var pending = Assert.Single(await Database.ReadAllAsync<Refund>());
+        Assert.Equal((RefundStatus.OutcomeUnknown, 1, "TIMEOUT"), (pending.Status, pending.Attempts, pending.FailureCode));
+        Assert.Equal(HandlerDatabase.Start + _ports.Policy.NextCheckDelay(0), pending.NextAttemptAt);
         Assert.Equal(OrderStatus.Paid, (await Database.ReadOrderAsync(_order.Id)).Status);
         Assert.All(await Database.ReadAllAsync<Ticket>(), t => Assert.Equal(TicketStatus.Valid, t.Status));
 
@@ -220,6 +223,44 @@ public sealed class CancelPaidOrderTests : IAsyncLifetime, IDisposable
         Assert.Equal(keys[0], keys[1]);
         Assert.Equal(RefundStatus.Done, Assert.Single(await Database.ReadAllAsync<Refund>()).Status);
         Assert.Equal(300_000L, (await Database.ReadOrderAsync(_order.Id)).RefundedAmount);
+    }
+
+    [Fact]
+    public async Task A_refund_still_unknown_on_the_last_attempt_needs_attention_and_is_not_resent_by_the_fan()
+    {
+        _ports.Policy.RefundMaxAttempts = 2;
+        Gateway.CancelAsync(default!, default!, default!, default, default).ReturnsForAnyArgs(PaymentPorts.UnknownOutcome);
+
+        AssertError(await Handle([]), ErrorKind.Unavailable, "refund.pending");
+        var last = await Handle([]);
+
+        AssertError(last, ErrorKind.Conflict, "refund.needs_attention");
+        var abandoned = Assert.Single(await Database.ReadAllAsync<Refund>());
+        Assert.Equal((RefundStatus.Abandoned, 2, (DateTimeOffset?)null), (abandoned.Status, abandoned.Attempts, abandoned.NextAttemptAt));
+        Gateway.ClearReceivedCalls();
+
+        // Neither the same cancellation nor another one sends anything while an administrator settles it.
+        AssertError(await Handle([]), ErrorKind.Conflict, "refund.needs_attention");
+        AssertError(await Handle([_r]), ErrorKind.Conflict, "refund.needs_attention");
+        await AssertNothingRefunded();
+        var stored = await Database.ReadOrderAsync(_order.Id);
+        Assert.Equal((OrderStatus.Paid, 0L), (stored.Status, stored.RefundedAmount));
+        Assert.All(await Database.ReadAllAsync<Ticket>(), t => Assert.Equal(TicketStatus.Valid, t.Status));
+    }
+
+    [Fact]
+    public async Task A_refund_whose_answer_is_never_recorded_stays_due_for_the_retry_job()
+    {
+        // The request is saved; then the save of Toss's answer fails (the process dies after Toss refunded).
+        Database.Saves.BeforeNextSave(() => Task.CompletedTask);
+        Database.Saves.FailNextSave(new InvalidOperationException("database down"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Handle([]));
+
+        await Gateway.ReceivedWithAnyArgs(1).CancelAsync(default!, default!, default!, default, default);
+        var requested = Assert.Single(await Database.ReadAllAsync<Refund>());
+        Assert.Equal((RefundStatus.Requested, 0), (requested.Status, requested.Attempts));
+        Assert.Equal(HandlerDatabase.Start + _ports.Policy.CheckAfter, requested.NextAttemptAt);
     }
 
     [Fact]
@@ -262,7 +303,7 @@ public sealed class CancelPaidOrderTests : IAsyncLifetime, IDisposable
     {
         // One request, one scope: each call starts from what the database has.
         Database.Db.ChangeTracker.Clear();
-        return new CancelPaidOrderHandler(Database.Db, Gateway, _ports.SeatLock, _ports.Clock, NullLogger<CancelPaidOrderHandler>.Instance)
+        return new CancelPaidOrderHandler(Database.Db, _ports.Settlement(), _ports.Clock, _ports.Options)
             .Handle(new CancelPaidOrder(fan ?? _fan, (order ?? _order).Id, seatIds), CancellationToken.None);
     }
 

@@ -400,7 +400,7 @@ public sealed class ConfirmPaymentTests : IAsyncLifetime, IDisposable
     {
         // One request, one scope: a fresh context per call, as the WebApi gives each request.
         Database.Db.ChangeTracker.Clear();
-        return new ConfirmPaymentHandler(Database.Db, Gateway, _ports.Completion(), _passes, _uniqueViolations, _ports.Clock, _ports.Options, NullLogger<ConfirmPaymentHandler>.Instance)
+        return new ConfirmPaymentHandler(Database.Db, Gateway, _ports.Completion(), TestMapper.Instance, _passes, _uniqueViolations, _ports.Clock, _ports.Options, NullLogger<ConfirmPaymentHandler>.Instance)
             .Handle(request, CancellationToken.None);
     }
 

@@ -32,7 +32,11 @@ public sealed class PaymentPorts : IDisposable
     public ManualTimeProvider Clock => Database.Clock;
 
     public PaymentCompletion Completion() =>
-        new(Database.Db, Gateway, SeatLock, Clock, Options, NullLogger<PaymentCompletion>.Instance);
+        new(Database.Db, Gateway, SeatLock, TestMapper.Instance, Clock, Options, NullLogger<PaymentCompletion>.Instance);
+
+    /// <summary>The refund settlement shared by the fan's cancellation and the refund retry job.</summary>
+    public RefundSettlement Settlement() =>
+        new(Database.Db, Gateway, SeatLock, Clock, Options, NullLogger<RefundSettlement>.Instance);
 
     /// <summary>What Toss answers for an approved payment of <paramref name="order"/> (amount and orderId as given).</summary>
     public static GatewayPayment Approved(Order order, string paymentKey = "pk_1", long? amount = null, string? orderId = null) =>
