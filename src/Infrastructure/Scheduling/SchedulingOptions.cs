@@ -1,8 +1,13 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Ticketing.Infrastructure.Scheduling;
 
-/// <summary><c>Jobs</c> section: Hangfire, the recurring jobs and what the clean-ups keep.</summary>
+/// <summary>
+/// <c>Jobs</c> section: Hangfire, the recurring jobs and what the clean-ups keep. The durations are checked by
+/// <see cref="SchedulingOptionsValidator"/>, not by <c>[Range(typeof(TimeSpan), ...)]</c>: that attribute converts its
+/// bounds lazily without a lock, and one attribute instance serves every validation in the process.
+/// </summary>
 public sealed class SchedulingOptions
 {
     public const string SectionName = "Jobs";
@@ -50,19 +55,15 @@ public sealed class SchedulingOptions
     public string CleanupCron { get; set; } = "7 * * * *";
 
     /// <summary>How long an <c>Idempotency-Key</c> is remembered.</summary>
-    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>How long after its pass expired a pass binding is deleted (more than the verifier's clock skew).</summary>
-    [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
     public TimeSpan PassBindingGrace { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long after a performance started its seat locks (sold markers) are forgotten.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
     public TimeSpan SoldKeysAfterStart { get; set; } = TimeSpan.FromHours(6);
 
     /// <summary>How far back the sold-keys clean-up looks: a host down for less than this still catches up.</summary>
-    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
     public TimeSpan SoldKeysLookback { get; set; } = TimeSpan.FromDays(7);
 }
 
@@ -70,4 +71,27 @@ public enum JobStorageKind
 {
     InMemory = 0,
     SqlServer = 1,
+}
+
+/// <summary>The bounds of the <see cref="SchedulingOptions"/> durations, checked at start; reports every fault at once.</summary>
+internal sealed class SchedulingOptionsValidator : IValidateOptions<SchedulingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SchedulingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        List<string> failures = [];
+        Check(failures, nameof(SchedulingOptions.IdempotencyRetention), options.IdempotencyRetention, TimeSpan.FromHours(1), TimeSpan.FromDays(365));
+        Check(failures, nameof(SchedulingOptions.PassBindingGrace), options.PassBindingGrace, TimeSpan.FromMinutes(5), TimeSpan.FromDays(30));
+        Check(failures, nameof(SchedulingOptions.SoldKeysAfterStart), options.SoldKeysAfterStart, TimeSpan.Zero, TimeSpan.FromDays(365));
+        Check(failures, nameof(SchedulingOptions.SoldKeysLookback), options.SoldKeysLookback, TimeSpan.FromHours(1), TimeSpan.FromDays(365));
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(List<string> failures, string property, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add(FormattableString.Invariant($"{SchedulingOptions.SectionName}:{property} must be between {min:c} and {max:c}."));
+        }
+    }
 }

@@ -1,10 +1,12 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.InMemory;
 using Hangfire.SqlServer;
 using Microsoft.Data.SqlClient;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ticketing.Application.Abstractions;
 
@@ -15,11 +17,13 @@ internal static class SchedulingServiceCollectionExtensions
     /// <summary>
     /// Hangfire: its storage (SQL Server in our database, or in memory), a server unless <c>Jobs:Enabled=false</c>,
     /// and the recurring jobs declared in <see cref="RecurringJobs"/>. The storage is this host's own service, not
-    /// Hangfire's process-wide <c>JobStorage.Current</c>, so that two hosts in one process keep theirs apart.
+    /// Hangfire's process-wide <c>JobStorage.Current</c>, and so is its job activator (not <c>JobActivator.Current</c>),
+    /// so that two hosts in one process keep theirs apart.
     /// </summary>
     public static IServiceCollection AddScheduling(this IServiceCollection services, IConfiguration configuration, bool sqlServer, string connectionString)
     {
         services.AddOptions<SchedulingOptions>().Bind(configuration.GetSection(SchedulingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulingOptions>, SchedulingOptionsValidator>());
         var options = configuration.GetSection(SchedulingOptions.SectionName).Get<SchedulingOptions>() ?? new SchedulingOptions();
         var kind = options.Storage ?? (sqlServer ? JobStorageKind.SqlServer : JobStorageKind.InMemory);
         if (kind == JobStorageKind.SqlServer && !sqlServer)
@@ -50,7 +54,12 @@ internal static class SchedulingServiceCollectionExtensions
                 // The jobs keep no state of their own (the database is the truth), so an hour of history is plenty.
                 MaxExpirationTime = TimeSpan.FromHours(1),
             }));
-        services.AddHangfire(config => config
+        // This host's own activator: AddHangfire's default resolves the process-wide JobActivator.Current, which
+        // the last host to configure Hangfire has set to its own scope factory; a server would then build its
+        // jobs from another host's services (its database, its run log), or from a disposed one.
+        services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((provider, config) => config
+            .UseLogProvider(new DisposalSafeLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());

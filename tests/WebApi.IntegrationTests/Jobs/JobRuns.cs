@@ -24,4 +24,15 @@ internal static class JobRuns
         log.Recorded += OnRecorded;
         return done.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
+
+    /// <summary>Completes when <paramref name="jobId"/> has finished a run in this host, at once if it already has.</summary>
+    public static async Task FirstAsync(IServiceProvider services, string jobId)
+    {
+        // Listen first, then look: a run that ends in between is caught by one or the other.
+        var next = NextAsync(services, jobId);
+        if (services.GetRequiredService<JobRunLog>().RecentRuns(jobId).Count == 0)
+        {
+            await next;
+        }
+    }
 }
