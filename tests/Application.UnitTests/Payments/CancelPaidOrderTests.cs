@@ -213,7 +213,7 @@ public sealed class CancelPaidOrderTests : IAsyncLifetime, IDisposable
         Assert.Equal((RefundStatus.OutcomeUnknown, 1, "TIMEOUT"), (pending.Status, pending.Attempts, pending.FailureCode));
         Assert.Equal(HandlerDatabase.Start + _ports.Policy.NextCheckDelay(0), pending.NextAttemptAt);
         Assert.Equal(OrderStatus.Paid, (await Database.ReadOrderAsync(_order.Id)).Status);
-        Assert.All(await Database.ReadAllAsync<Ticket>(), t => Assert.Equal(TicketStatus.Valid, t.Status));
+        Assert.All(await Database.ReadAllAsync<Ticket>(), t => Assert.Equal(TicketStatus.RefundPending, t.Status));
 
         var retry = await Handle([]);
 
@@ -245,7 +245,7 @@ public sealed class CancelPaidOrderTests : IAsyncLifetime, IDisposable
         await AssertNothingRefunded();
         var stored = await Database.ReadOrderAsync(_order.Id);
         Assert.Equal((OrderStatus.Paid, 0L), (stored.Status, stored.RefundedAmount));
-        Assert.All(await Database.ReadAllAsync<Ticket>(), t => Assert.Equal(TicketStatus.Valid, t.Status));
+        Assert.All(await Database.ReadAllAsync<Ticket>(), t => Assert.Equal(TicketStatus.RefundPending, t.Status));
     }
 
     [Fact]

@@ -166,7 +166,7 @@ public sealed class RetryPendingRefundsTests : IAsyncLifetime, IDisposable
         Assert.Equal(sentAt + _ports.Policy.NextCheckDelay(1), pending.NextAttemptAt);
         Assert.Equal(_ports.Policy.NextCheckDelay(0) * 2, _ports.Policy.NextCheckDelay(1));
         Assert.Equal(OrderStatus.Paid, (await Database.ReadOrderAsync(_order.Id)).Status);
-        Assert.All(await Database.ReadAllAsync<Ticket>(), t => Assert.Equal(TicketStatus.Valid, t.Status));
+        Assert.All(await Database.ReadAllAsync<Ticket>(), t => Assert.Equal(TicketStatus.RefundPending, t.Status));
 
         // Not before the backoff has passed.
         _ports.Clock.Advance(_ports.Policy.NextCheckDelay(1) - TimeSpan.FromSeconds(1));
@@ -194,7 +194,7 @@ public sealed class RetryPendingRefundsTests : IAsyncLifetime, IDisposable
         Assert.Equal((RefundStatus.Abandoned, 3, "PROVIDER_ERROR", (DateTimeOffset?)null), (abandoned.Status, abandoned.Attempts, abandoned.FailureCode, abandoned.NextAttemptAt));
         var stored = await Database.ReadOrderAsync(_order.Id);
         Assert.Equal((OrderStatus.Paid, 0L), (stored.Status, stored.RefundedAmount));
-        Assert.All(await Database.ReadAllAsync<Ticket>(), t => Assert.Equal(TicketStatus.Valid, t.Status));
+        Assert.All(await Database.ReadAllAsync<Ticket>(), t => Assert.Equal(TicketStatus.RefundPending, t.Status));
 
         _ports.Clock.Advance(TimeSpan.FromDays(1));
         Assert.Equal(0, (await Handle()).Total);
@@ -245,7 +245,7 @@ public sealed class RetryPendingRefundsTests : IAsyncLifetime, IDisposable
         // This run recorded nothing on top of the other writer's outcome: no second refund of the money or the seats.
         Assert.Equal(0L, (await Database.ReadOrderAsync(_order.Id)).RefundedAmount);
         Assert.Equal(300_000L, Assert.Single(await Database.ReadAllAsync<Payment>()).BalanceAmount);
-        Assert.All(await Database.ReadAllAsync<Ticket>(), t => Assert.Equal(TicketStatus.Valid, t.Status));
+        Assert.All(await Database.ReadAllAsync<Ticket>(), t => Assert.Equal(TicketStatus.RefundPending, t.Status));
         await _ports.SeatLock.DidNotReceiveWithAnyArgs().ReleaseSoldAsync(default, default!, default!, default);
     }
 
@@ -299,6 +299,11 @@ public sealed class RetryPendingRefundsTests : IAsyncLifetime, IDisposable
         var (gross, fee) = tracked.QuoteRefund(seatIds, now);
         var refund = Refund.Request(order.Id, seatIds, gross, fee, now, _ports.Policy.CheckAfter);
         tracked.RefundRequested(now);
+        foreach (var ticket in await db.Tickets.Where(t => t.OrderId == order.Id && seatIds.Contains(t.SeatId)).ToListAsync())
+        {
+            ticket.HoldForRefund();
+        }
+
         then(refund);
         db.Refunds.Add(refund);
         await db.SaveChangesAsync();
