@@ -6,6 +6,7 @@ using StackExchange.Redis;
 using Ticketing.WaitingRoom;
 using Ticketing.WaitingRoom.Endpoints;
 using Ticketing.WaitingRoom.Errors;
+using Ticketing.WaitingRoom.Gateway;
 using Ticketing.WaitingRoom.Passes;
 using Ticketing.Telemetry;
 using Ticketing.WaitingRoom.Queue;
@@ -59,6 +60,7 @@ services.AddSingleton(sp =>
 });
 services.AddSingleton<QueueService>();
 services.AddHostedService<StartupTasks>();
+services.AddGateway(); // after StartupTasks: the rooms are read once the demo room is seeded
 
 services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WaitingRoomJsonContext.Default));
 services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -102,7 +104,9 @@ services.AddRateLimiter(o =>
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// Static files before routing: the gateway's catch-all route would otherwise claim /queue/assets/*.
 app.UseStaticFiles();
+app.UseRouting();
 app.MapServiceTelemetry();
 app.MapWaitingRoomDocs();
 app.Use(AdminEndpoints.RequireAdminKey);
@@ -110,4 +114,5 @@ app.UseRateLimiter();
 app.MapFanEndpoints();
 app.MapAdminEndpoints();
 app.MapWellKnownEndpoints();
+app.MapGateway();
 app.Run();

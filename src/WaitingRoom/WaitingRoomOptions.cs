@@ -19,8 +19,10 @@ internal sealed class WaitingRoomOptions
     /// <summary>Folder (relative to the content root, or absolute) for generated development keys.</summary>
     public string KeyDirectory { get; set; } = "data/keys";
 
-    /// <summary>Where an admitted fan is sent; the pass is appended as <c>?pass=</c>.</summary>
-    public string? BookingUrl { get; set; }
+    /// <summary>Where an admitted fan is sent: <c>{performanceId}</c> becomes the room's first performance. The pass never goes in the URL: it travels in the <c>wr_pass_{roomId}</c> cookie.</summary>
+    public string BookingUrl { get; set; } = DefaultBookingUrl;
+
+    public const string DefaultBookingUrl = "/book/performances/{performanceId}";
 
     /// <summary>A waiting fan who has not asked for this long loses the place.</summary>
     public int AbandonAfterSeconds { get; set; } = 300;
@@ -116,9 +118,11 @@ internal sealed class WaitingRoomOptionsValidator(IConfiguration configuration) 
             failures.Add("WaitingRoom:AdminKey must be at least 16 characters.");
         }
 
-        if (options.BookingUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.RelativeOrAbsolute, out _))
+        if (string.IsNullOrWhiteSpace(options.BookingUrl)
+            || !Uri.TryCreate(options.BookingUrl.Replace("{performanceId}", "1", StringComparison.Ordinal), UriKind.RelativeOrAbsolute, out var booking)
+            || (booking.IsAbsoluteUri && booking.Scheme != Uri.UriSchemeHttp && booking.Scheme != Uri.UriSchemeHttps))
         {
-            failures.Add("WaitingRoom:BookingUrl must be a URL.");
+            failures.Add("WaitingRoom:BookingUrl must be a relative or http(s) URL (it may contain {performanceId}).");
         }
 
         if (string.IsNullOrWhiteSpace(options.Pass.Issuer) || string.IsNullOrWhiteSpace(options.Pass.Audience))

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Ticketing.WaitingRoom.Errors;
+using Ticketing.WaitingRoom.Gateway;
 using Ticketing.WaitingRoom.Passes;
 using Ticketing.WaitingRoom.Queue;
 using Ticketing.WaitingRoom.Rooms;
@@ -102,7 +103,8 @@ internal static class AdminEndpoints
         IQueueStore store,
         TimeProvider time,
         RandomSource random,
-        IOptions<WaitingRoomOptions> options)
+        IOptions<WaitingRoomOptions> options,
+        PacedPerformances paced)
     {
         if (!RoomIds.IsValid(roomId))
         {
@@ -141,6 +143,7 @@ internal static class AdminEndpoints
             opensAt,
             resolvedMode);
         var created = store.PutRoom(definition, now.ToUnixTimeMilliseconds(), random.NextSeed());
+        paced.Refresh();
         var body = RoomResponse.From(store.GetRoom(roomId) ?? definition);
         return created ? TypedResults.Created($"/api/admin/rooms/{roomId}", body) : TypedResults.Ok(body);
     }
@@ -151,7 +154,8 @@ internal static class AdminEndpoints
         IQueueStore store,
         TimeProvider time,
         RandomSource random,
-        IOptions<WaitingRoomOptions> options)
+        IOptions<WaitingRoomOptions> options,
+        PacedPerformances paced)
     {
         if (!RoomIds.IsValid(roomId))
         {
@@ -188,17 +192,20 @@ internal static class AdminEndpoints
 
         var update = new RoomUpdate(rate, request.MaxActive, mode, opensAt, request.PassLifetimeSeconds, request.PerformanceIds);
         var updated = store.UpdateRoom(roomId, update, now.ToUnixTimeMilliseconds(), random.NextSeed());
+        paced.Refresh();
         return updated is null ? Problems.RoomNotFound(roomId) : TypedResults.Ok(RoomResponse.From(updated));
     }
 
-    internal static Results<NoContent, ProblemHttpResult> DeleteRoom(string roomId, IQueueStore store)
+    internal static Results<NoContent, ProblemHttpResult> DeleteRoom(string roomId, IQueueStore store, PacedPerformances paced)
     {
         if (!RoomIds.IsValid(roomId))
         {
             return Problems.InvalidRoomId();
         }
 
-        if (!store.DeleteRoom(roomId))
+        var deleted = store.DeleteRoom(roomId);
+        paced.Refresh();
+        if (!deleted)
         {
             return Problems.RoomNotFound(roomId);
         }
@@ -321,12 +328,15 @@ internal static class AdminEndpoints
     }
 
     /// <summary>
-    /// Middleware for <c>/api/admin</c>: runs before body binding, so a caller without the key learns nothing
+    /// Middleware for <c>/api/admin/rooms</c> and <c>/api/admin/keys</c>: runs before body binding, so a caller without the key learns nothing
     /// about the endpoints. Compares in constant time (hashes first so lengths do not leak).
     /// </summary>
     public static async Task RequireAdminKey(HttpContext http, RequestDelegate next)
     {
-        if (!http.Request.Path.StartsWithSegments("/api/admin", StringComparison.OrdinalIgnoreCase))
+        // Only the WaitingRoom's own admin API: the rest of /api/admin is the WebApi's, reached through the gateway.
+        var path = http.Request.Path;
+        if (!path.StartsWithSegments("/api/admin/rooms", StringComparison.OrdinalIgnoreCase)
+            && !path.StartsWithSegments("/api/admin/keys", StringComparison.OrdinalIgnoreCase))
         {
             await next(http);
             return;

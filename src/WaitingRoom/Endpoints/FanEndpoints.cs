@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Ticketing.WaitingRoom.Errors;
+using Ticketing.WaitingRoom.Gateway;
 using Ticketing.WaitingRoom.Queue;
 using Ticketing.WaitingRoom.Rooms;
 using Ticketing.WaitingRoom.Tickets;
@@ -105,6 +106,7 @@ internal static class FanEndpoints
             Path = "/",
             MaxAge = TimeSpan.FromDays(1),
         });
+        SetPassCookie(http, status!);
         return TypedResults.Ok(status!);
     }
 
@@ -125,7 +127,17 @@ internal static class FanEndpoints
             return;
         }
 
+        SetPassCookie(http, status!);
         await WriteStatus(http.Response, status!);
+    }
+
+    /// <summary>An answer that admits the fan also sets the pass cookie the gateway reads (the JSON keeps <c>pass</c> for API clients).</summary>
+    private static void SetPassCookie(HttpContext http, FanStatusDto status)
+    {
+        if (status.Pass is { } pass && status.PassExpiresAt is { } expiresAt && !http.Response.HasStarted)
+        {
+            PassCookie.Set(http, status.Room, pass, expiresAt, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        }
     }
 
     /// <summary>The same JSON as <c>TypedResults.Ok</c> writes, serialized once into one buffer and sent with a Content-Length (no chunking).</summary>
@@ -159,6 +171,9 @@ internal static class FanEndpoints
             return Problems.RoomNotFound(roomId);
         }
 
+        // Headers go out with the first event: a fan admitted at once gets the pass cookie here; one admitted later in
+        // the stream gets it from the status request the queue page makes before moving on.
+        SetPassCookie(http, status!);
         var response = http.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";

@@ -79,7 +79,7 @@ internal static class WaitingRoomOpenApi
                 Name = "roomId",
                 In = ParameterLocation.Path,
                 Required = true,
-                Description = "1-64 characters: a-z, 0-9, '-' or '_'.",
+                Description = "1-64 characters: a-z, 0-9, '-' or '_', not starting with 'pass_'.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String },
             });
             return Task.CompletedTask;

@@ -20,7 +20,7 @@ internal static class Problems
         Create(StatusCodes.Status404NotFound, "room-not-found", "No such room.", $"Room '{roomId}' does not exist.");
 
     public static ProblemHttpResult InvalidRoomId() =>
-        Create(StatusCodes.Status400BadRequest, "invalid-room-id", "Invalid room id.", "Room ids are 1-64 characters: a-z, 0-9, '-' or '_'.");
+        Create(StatusCodes.Status400BadRequest, "invalid-room-id", "Invalid room id.", "Room ids are 1-64 characters: a-z, 0-9, '-' or '_', not starting with 'pass_'.");
 
     /// <summary>Code for a bare status (status code pages, framework-produced errors).</summary>
     public static string CodeFor(int status) => status switch

@@ -22,11 +22,14 @@ internal sealed class SigningKey : IDisposable
         Y = Base64Url.EncodeToString(p.Q.Y);
         var thumbprintInput = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + X + "\",\"y\":\"" + Y + "\"}";
         Kid = Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(thumbprintInput)));
+        KidUtf8 = Encoding.UTF8.GetBytes(Kid);
         HeaderSegment = Base64Url.EncodeToString(Encoding.UTF8.GetBytes("{\"alg\":\"ES256\",\"kid\":\"" + Kid + "\",\"typ\":\"JWT\"}"));
     }
 
     /// <summary>RFC 7638 thumbprint of the public key.</summary>
     public string Kid { get; }
+
+    public byte[] KidUtf8 { get; }
 
     public string X { get; }
 
@@ -47,6 +50,15 @@ internal sealed class SigningKey : IDisposable
         lock (_sync)
         {
             return _key.SignData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+    }
+
+    /// <summary>Checks an ES256 signature in JOSE form.</summary>
+    public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        lock (_sync)
+        {
+            return _key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }
     }
 
@@ -146,6 +158,21 @@ internal sealed class SigningKeyRing : IDisposable
         }
 
         return list;
+    }
+
+    /// <summary>The published key whose kid is <paramref name="kidUtf8"/> (the gateway's pass check; no allocation), or null.</summary>
+    public SigningKey? FindPublished(ReadOnlySpan<byte> kidUtf8)
+    {
+        var keys = Volatile.Read(ref _keys);
+        foreach (var key in keys)
+        {
+            if (key.KidUtf8.AsSpan().SequenceEqual(kidUtf8))
+            {
+                return key.RetiredAt is not { } retired || retired + _retention > _time.GetUtcNow() ? key : null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Starts signing with a new key; the old one stays published for the retention period.</summary>

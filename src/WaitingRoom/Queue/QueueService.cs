@@ -137,11 +137,10 @@ internal sealed class QueueService(
     {
         var pass = passes.Issue(room.Id, room.PerformanceIds, fanId, issuedAtMs, expiresAtMs, jti);
         WaitingRoomMetrics.PassIssued();
-        string? redirect = null;
-        if (_options.BookingUrl is { Length: > 0 } booking)
-        {
-            redirect = booking + (booking.Contains('?', StringComparison.Ordinal) ? "&pass=" : "?pass=") + pass;
-        }
+        // The booking page of the room's first performance; the pass goes in the cookie, never in the URL.
+        var redirect = room.PerformanceIds.Length == 0
+            ? null
+            : _options.BookingUrl.Replace("{performanceId}", room.PerformanceIds[0].ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
         return new FanStatusDto(room.Id, "admitted", false, null, 0, 0, null, null, pass, DateTimeOffset.FromUnixTimeMilliseconds(expiresAtMs), redirect, ticket);
     }

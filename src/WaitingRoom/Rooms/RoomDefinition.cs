@@ -60,10 +60,13 @@ internal static class RoomModes
 
 internal static class RoomIds
 {
-    /// <summary>Room ids are short slugs so that they are safe in Redis keys, cookie names and URLs.</summary>
+    /// <summary>
+    /// Room ids are short slugs so that they are safe in Redis keys, cookie names and URLs. An id may not start with
+    /// <c>pass_</c>: the ticket cookie <c>wr_{id}</c> of such a room would be the pass cookie <c>wr_pass_{rest}</c> of another.
+    /// </summary>
     public static bool IsValid(string? id)
     {
-        if (id is null || id.Length is 0 or > 64)
+        if (id is null || id.Length is 0 or > 64 || id.StartsWith("pass_", StringComparison.Ordinal))
         {
             return false;
         }

@@ -152,7 +152,9 @@ public sealed class AdminApiTests
     {
         using var app = new WaitingRoomFactory();
         using var admin = app.Admin();
-        await Json.AssertProblemAsync(await admin.GetAsync("/api/nothing-here"), 404, "not-found");
+        // Unknown paths under the WaitingRoom's own prefixes are answered here; any other path is the WebApi's (proxied).
+        await Json.AssertProblemAsync(await admin.GetAsync("/api/rooms/demo/nothing-here"), 404, "not-found");
+        await Json.AssertProblemAsync(await admin.GetAsync("/api/admin/rooms/demo/nothing-here"), 404, "not-found");
         await Json.AssertProblemAsync(await admin.GetAsync("/api/rooms/demo/join"), 405, "method-not-allowed");
         await Json.AssertProblemAsync(await admin.GetAsync("/api/admin/rooms/UPPER"), 400, "invalid-room-id");
         await Json.AssertProblemAsync(await admin.PatchAsync("/api/admin/rooms/nosuch", Json.Body(new { mode = "open" })), 404, "room-not-found");

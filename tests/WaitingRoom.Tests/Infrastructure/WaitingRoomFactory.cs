@@ -11,7 +11,7 @@ namespace Ticketing.WaitingRoom.Tests.Infrastructure;
 internal sealed class WaitingRoomFactory : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789";
-    public const string BookingUrl = "https://booking.test/checkout";
+    public const string BookingUrl = "https://booking.test/performances/{performanceId}";
 
     private readonly string _keyDirectory;
     private readonly Dictionary<string, string?> _settings;

@@ -1,6 +1,7 @@
 // Queue page: joins the line, shows place / fans ahead / wait / progress, follows live updates
 // (server-sent events, falling back to polling at the server's jittered hint) and moves the fan on
-// to booking with the pass when admitted. Plain JS, no build step.
+// to the booking page when admitted. The pass travels in the HttpOnly wr_pass_{room} cookie that the
+// waiting room sets on this origin (the gateway), never in a URL. Plain JS, no build step.
 (function () {
   'use strict';
 
@@ -119,7 +120,10 @@
         link.href = target;
         if (!redirected) {
           redirected = true;
-          setTimeout(function () { location.assign(target); }, redirectDelayMs);
+          // One status request makes sure the pass cookie is set (an admission announced mid-stream by the
+          // live updates could not set it), then the fan moves on.
+          var ready = fetch(api + '/status', { credentials: 'same-origin', cache: 'no-store' }).catch(function () {});
+          setTimeout(function () { ready.then(function () { location.assign(target); }); }, redirectDelayMs);
         }
       } else {
         link.style.display = 'none';
