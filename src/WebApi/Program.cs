@@ -65,6 +65,7 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin))
     .AddAdminDashboardPolicy();
 
+builder.Services.AddTrustedProxies(builder.Configuration);
 builder.Services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -94,6 +95,9 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
 
 var app = builder.Build();
 
+// First: the client address every later step sees (rate limits, metrics access, logs) is the fan's when the request
+// came through a trusted proxy (the WaitingRoom gateway), and the connection's own address otherwise.
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapServiceTelemetry();
