@@ -16,8 +16,14 @@ internal sealed class WaitingRoomFactory : WebApplicationFactory<Program>
     private readonly string _keyDirectory;
     private readonly Dictionary<string, string?> _settings;
 
-    public WaitingRoomFactory(Dictionary<string, string?>? settings = null, ManualTimeProvider? clock = null, string? keyDirectory = null)
+    /// <param name="kestrel">Serve on a real loopback port (the gateway tests need real HTTP and a client address).</param>
+    public WaitingRoomFactory(Dictionary<string, string?>? settings = null, ManualTimeProvider? clock = null, string? keyDirectory = null, bool kestrel = false)
     {
+        if (kestrel)
+        {
+            UseKestrel(0);
+        }
+
         Clock = clock ?? new ManualTimeProvider();
         _keyDirectory = keyDirectory ?? Path.Combine(Path.GetTempPath(), "wr-tests-" + Guid.NewGuid().ToString("N"));
         OwnsKeyDirectory = keyDirectory is null;
