@@ -8,7 +8,7 @@ namespace Ticketing.WaitingRoom.Tests.Browser;
 /// <summary>
 /// The queue page in headless Debian chromium (driven by npm playwright-core; no browser download):
 /// a phone-sized screenshot of each state in English and Korean, and a walk from joining to admission
-/// and the redirect to booking with a pass that verifies.
+/// and the move to the booking page with a pass (in an HttpOnly, SameSite=Strict cookie, not the URL) that verifies.
 /// </summary>
 public sealed class QueuePageBrowserTests
 {
@@ -19,7 +19,7 @@ public sealed class QueuePageBrowserTests
     {
         Assert.True(File.Exists("/usr/bin/chromium"), "apt-get install -y chromium");
         await Node.EnsurePackagesAsync();
-        var bookingPath = "/booking-landing";
+        var bookingPath = "/booking-landing/{performanceId}";
         await using var server = await WaitingRoomProcess.StartAsync(new Dictionary<string, string>
         {
             ["WaitingRoom:AdminKey"] = AdminKey,
@@ -81,8 +81,13 @@ public sealed class QueuePageBrowserTests
         Assert.True(ahead.Count >= 2, string.Join(",", ahead));
 
         var finalUrl = new Uri(result.GetProperty("finalUrl").GetString()!);
-        Assert.Equal(bookingPath, finalUrl.AbsolutePath);
-        var pass = System.Web.HttpUtility.ParseQueryString(finalUrl.Query)["pass"];
+        Assert.Equal("/booking-landing/1", finalUrl.AbsolutePath);
+        Assert.Empty(finalUrl.Query);
+        var cookie = result.GetProperty("passCookie");
+        Assert.True(cookie.GetProperty("httpOnly").GetBoolean());
+        Assert.Equal("Strict", cookie.GetProperty("sameSite").GetString());
+        Assert.Equal("/", cookie.GetProperty("path").GetString());
+        var pass = cookie.GetProperty("value").GetString();
         var verifier = new AccessPassVerifier(new HttpClient(), new AccessPassVerifierOptions { JwksUrl = new Uri(server.BaseUrl + "/.well-known/jwks.json") }, TimeProvider.System);
         var verified = await verifier.VerifyAsync(pass, 2);
         Assert.True(verified.IsValid, verified.Error.ToString());

@@ -77,7 +77,7 @@ try {
   }
 
   // The walk: join while paused, the admin opens the room, the page follows live updates to admission
-  // and moves on to the booking URL with the pass.
+  // and moves on to the booking page of the room's first performance; the pass is in a cookie, not the URL.
   {
     const context = await browser.newContext({ ...phone, locale: 'en-US' });
     const page = await context.newPage();
@@ -110,8 +110,9 @@ try {
     await shot(page, 'admitted-en');
     result.aheadSeen = [...seenAhead].sort((a, b) => b - a);
     releaseBooking();
-    await page.waitForURL(/[?&]pass=/, { timeout: 15000 });
+    await page.waitForURL(/\/booking-landing\/1$/, { timeout: 15000 });
     result.finalUrl = page.url();
+    result.passCookie = (await context.cookies()).find((c) => c.name === 'wr_pass_walk') || null;
     await context.close();
   }
 
