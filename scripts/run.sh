@@ -37,8 +37,8 @@ wait_healthy() { # name url pid
   exit 1
 }
 
-# Admitted fans are sent to the booking frontend with ?pass=...; the API docs stand in for one here.
-export WaitingRoom__BookingUrl=${WaitingRoom__BookingUrl:-$API_URL/docs}
+# The WaitingRoom is the fans' gateway: it proxies everything it does not serve itself to the WebApi.
+export Gateway__Destinations__0=${Gateway__Destinations__0:-$API_URL}
 export AccessPasses__JwksUrl=${AccessPasses__JwksUrl:-$ROOM_URL/.well-known/jwks.json}
 if [ -d src/WaitingRoom ]; then start waitingroom WaitingRoom "$ROOM_URL"; fi
 start webapi WebApi "$API_URL"
@@ -49,7 +49,12 @@ cat <<INFO
 
 Ticketing is running (logs in data/*.log). Ctrl-C stops it.
 
+Fans start here (the gateway, one origin for pages and API):
   Queue page        $ROOM_URL/queue/demo
+  Booking pages     $ROOM_URL/book/
+  Booking API       $ROOM_URL/api/...      (proxied to the WebApi; holds of paced performances need the pass cookie)
+
+Behind it:
   API docs          $API_URL/docs          (OpenAPI: $API_URL/openapi/v1.json)
   Waiting-room docs $ROOM_URL/docs         (OpenAPI: $ROOM_URL/openapi/v1.json)
   Metrics, health   $API_URL/metrics  $API_URL/health/ready  (the same on $ROOM_URL)
