@@ -31,13 +31,47 @@ internal sealed partial class RedisSeatChangeBus(
 
     private RedisChannel Channel => RedisChannel.Literal(_prefix + "seatfeed");
 
+    /// <summary>
+    /// Subscribes in the background, retrying every second while Redis cannot be reached: the WebApi starts (and
+    /// serves the map) while Redis is down, as the seat locks do; streams see changes once the subscription is in.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var multiplexer = await connection.GetMultiplexerAsync(cancellationToken).ConfigureAwait(false);
+        // The first attempt is awaited, so a host that starts with Redis up streams from its first request.
+        _subscribing = SubscribeAsync();
+        await Task.WhenAny(_subscribing, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken)).ConfigureAwait(false);
+    }
 
-        // One ordered queue: messages are handled one after another in the order Redis sent them.
-        var queue = await multiplexer.GetSubscriber().SubscribeAsync(Channel).ConfigureAwait(false);
-        queue.OnMessage(message => Receive(message.Message));
+    /// <summary>The subscription, retried until it succeeds.</summary>
+    private Task? _subscribing;
+
+    private async Task SubscribeAsync()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var multiplexer = await connection.GetMultiplexerAsync(CancellationToken.None).ConfigureAwait(false);
+
+                // One ordered queue: messages are handled one after another in the order Redis sent them.
+                var queue = await multiplexer.GetSubscriber().SubscribeAsync(Channel).ConfigureAwait(false);
+                queue.OnMessage(message => Receive(message.Message));
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                if (attempt == 0)
+                {
+                    LogSubscribeFailed(logger, ex);
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
+        }
     }
 
     public async Task PublishAsync(long performanceId, SeatChangeBatch batch, CancellationToken cancellationToken)
@@ -75,6 +109,9 @@ internal sealed partial class RedisSeatChangeBus(
             LogBadMessage(logger, ex);
         }
     }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Could not subscribe to seat changes in Redis; retrying every second")]
+    private static partial void LogSubscribeFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 4100, Level = LogLevel.Warning, Message = "A seat-change message from Redis could not be read; it was skipped")]
     private static partial void LogBadMessage(ILogger logger, Exception exception);
