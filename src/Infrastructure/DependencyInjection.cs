@@ -10,6 +10,7 @@ using Ticketing.Infrastructure.Identity;
 using Ticketing.Infrastructure.Payments;
 using Ticketing.Infrastructure.Persistence;
 using Ticketing.Infrastructure.Scheduling;
+using Ticketing.Infrastructure.SeatChanges;
 using Ticketing.Infrastructure.SeatLocks;
 using Ticketing.Infrastructure.Tickets;
 
@@ -20,7 +21,7 @@ public static class DependencyInjection
     /// <summary>
     /// The adapters. With no configuration: SQLite in <c>data/ticketing.db</c> under the content root. With
     /// <c>Database:Provider=SqlServer</c>: SQL Server at <c>ConnectionStrings:Ticketing</c>. EF Core interceptors
-    /// registered as <see cref="IInterceptor"/> services join every context (none in production).
+    /// registered as <see cref="IInterceptor"/> services join every context (in production: the live seat map's feed).
     /// </summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -57,7 +58,7 @@ public static class DependencyInjection
             services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
             var holdsConnectionString = connectionString;
             services.AddSingleton<IPendingOrderWriter>(sp => new SqliteGroupCommitOrderWriter(
-                holdsConnectionString, synchronous, sp.GetRequiredService<ILogger<SqliteGroupCommitOrderWriter>>()));
+                holdsConnectionString, synchronous, sp.GetRequiredService<ISeatChangeFeed>(), sp.GetRequiredService<ILogger<SqliteGroupCommitOrderWriter>>()));
         }
 
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
@@ -68,6 +69,7 @@ public static class DependencyInjection
         services.AddHostedService<DatabaseInitializer>();
         services.AddScheduling(configuration, sqlServer, connectionString);
         services.AddSeatLocks(configuration);
+        services.AddSeatChanges(configuration);
         services.AddAccessPasses(configuration);
         services.AddPayments(configuration);
         services.AddOptions<TicketOptions>().Bind(configuration.GetSection(TicketOptions.SectionName))

@@ -172,11 +172,12 @@ public abstract class PendingOrderWriterContract(SqliteDatabase database) : IAsy
 
 public sealed class GroupCommitOrderWriterTests(SqliteDatabase database) : PendingOrderWriterContract(database), IClassFixture<SqliteDatabase>
 {
+    private readonly Support.RecordingSeatChangeFeed _seatChanges = new();
     private SqliteGroupCommitOrderWriter _writer = null!;
 
     public override Task InitializeAsync()
     {
-        _writer = new SqliteGroupCommitOrderWriter(Database.ConnectionString, "NORMAL", NullLogger<SqliteGroupCommitOrderWriter>.Instance);
+        _writer = new SqliteGroupCommitOrderWriter(Database.ConnectionString, "NORMAL", _seatChanges, NullLogger<SqliteGroupCommitOrderWriter>.Instance);
         return Task.CompletedTask;
     }
 
@@ -217,6 +218,11 @@ public sealed class GroupCommitOrderWriterTests(SqliteDatabase database) : Pendi
         await using var db = Database.NewContext();
         Assert.Equal(48, await db.OrderLines.CountAsync(l => l.PerformanceId == performanceId && l.IsLive));
         Assert.False(await db.OrderLines.AnyAsync(l => l.PerformanceId == performanceId && (l.SeatId == seats[48].Id || l.SeatId == seats[49].Id)));
+
+        // The live seat map hears of exactly the committed holds, as held, before they are answered.
+        var published = _seatChanges.Published.Where(p => p.PerformanceId == performanceId).Select(p => p.Change).ToList();
+        Assert.Equal(seats.Take(48).Select(s => s.Id).Order(), published.Select(c => c.SeatId).Order());
+        Assert.All(published, c => Assert.Equal(Application.Catalog.SeatStatus.Held, c.Status));
     }
 
     [Fact]

@@ -32,9 +32,24 @@ public sealed class OpenApiTests(TicketingApiFactory factory)
             "/api/events/{eventId}",
             "/api/performances/{performanceId}",
             "/api/performances/{performanceId}/seats",
+            "/api/performances/{performanceId}/seats/stream",
+            "/api/performances/{performanceId}/holds/together",
         ];
         Assert.All(expected, path => Assert.Contains(path, paths));
         Assert.Equal("Ticketing API", document.GetProperty("info").GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task The_live_seat_map_and_seats_together_are_documented_with_their_problems()
+    {
+        var paths = (await _api.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+
+        var stream = paths.GetProperty("/api/performances/{performanceId}/seats/stream").GetProperty("get").GetProperty("responses");
+        Assert.True(stream.GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _));
+        Assert.All(new[] { "404", "503" }, s => Assert.True(stream.TryGetProperty(s, out _), s));
+
+        var together = paths.GetProperty("/api/performances/{performanceId}/holds/together").GetProperty("post").GetProperty("responses");
+        Assert.All(new[] { "201", "400", "401", "403", "404", "409", "429", "503" }, s => Assert.True(together.TryGetProperty(s, out _), s));
     }
 
     [Fact]

@@ -10,7 +10,8 @@ namespace Ticketing.Application.Catalog;
 public sealed record GetSeatMap(long PerformanceId) : IRequest<Result<SeatMapView>>;
 
 /// <summary>The cached layout plus one status byte per seat, in layout order.</summary>
-public sealed record SeatMapView(SeatLayout Layout, SeatStatus[] Statuses, DateTimeOffset AsOf);
+/// <param name="Version">The change feed's version, read before the statuses: changes with a greater version may be missing.</param>
+public sealed record SeatMapView(SeatLayout Layout, SeatStatus[] Statuses, DateTimeOffset AsOf, long Version = 0);
 
 public enum SeatStatus : byte
 {
@@ -19,7 +20,7 @@ public enum SeatStatus : byte
     Sold = 2,
 }
 
-public sealed class GetSeatMapHandler(ISeatLayoutCache layouts, IAppDbContext db, TimeProvider clock)
+public sealed class GetSeatMapHandler(ISeatLayoutCache layouts, IAppDbContext db, ISeatChangeFeed changes, TimeProvider clock)
     : IRequestHandler<GetSeatMap, Result<SeatMapView>>
 {
     public async Task<Result<SeatMapView>> Handle(GetSeatMap request, CancellationToken cancellationToken)
@@ -30,6 +31,9 @@ public sealed class GetSeatMapHandler(ISeatLayoutCache layouts, IAppDbContext db
             return Error.NotFound("performance.not_found", "No published performance has this id.");
         }
 
+        // The version first: a change committed after this read has a greater version, so a client applying every
+        // change above it ends in the right state.
+        var version = await changes.GetVersionAsync(request.PerformanceId, cancellationToken);
         var now = clock.GetUtcNow();
         var statuses = new SeatStatus[layout.Count];
         var taken = await SeatAvailability.LiveSeatsAsync(db, request.PerformanceId, now, cancellationToken);
@@ -41,7 +45,7 @@ public sealed class GetSeatMapHandler(ISeatLayoutCache layouts, IAppDbContext db
             }
         }
 
-        return new SeatMapView(layout, statuses, now);
+        return new SeatMapView(layout, statuses, now, version);
     }
 }
 

@@ -46,37 +46,13 @@ public sealed partial class HoldSeatsHandler(
     public async Task<Result<OrderDto>> Handle(HoldSeats request, CancellationToken cancellationToken)
     {
         var seatIds = request.SeatIds!;
-        var layout = await layouts.GetAsync(request.PerformanceId, cancellationToken);
-        if (layout is not { IsPublished: true } || await sellingRules.GetAsync(request.PerformanceId, cancellationToken) is not { } rules)
+        var (layout, rules, refused) = await AdmitAsync(layouts, sellingRules, passes, clock, request.FanId, request.PerformanceId, request.AccessPass, cancellationToken);
+        if (refused is not null)
         {
-            HoldMetrics.RefusedNotFound();
-            return Error.NotFound("performance.not_found", "No published performance has this id.");
-        }
-
-        if (rules.RequiresQueuePass)
-        {
-            var check = await passes.CheckAsync(request.AccessPass, request.PerformanceId, rules.WaitingRoomId, request.FanId, cancellationToken);
-            if (check != AccessPassCheck.Accepted)
-            {
-                HoldMetrics.RefusedPass();
-                return AccessPassErrors.For(check, rules.WaitingRoomId);
-            }
+            return refused;
         }
 
         var now = clock.GetUtcNow();
-        if (now < rules.SalesOpenAt)
-        {
-            HoldMetrics.RefusedSalesWindow();
-            return new Error(ErrorKind.Conflict, "sales.not_open", $"Sales open at {rules.SalesOpenAt:O}.")
-            { Data = new Dictionary<string, object?> { ["salesOpenAt"] = rules.SalesOpenAt } };
-        }
-
-        if (now >= rules.SalesCloseAt)
-        {
-            HoldMetrics.RefusedSalesWindow();
-            return Error.Conflict("sales.closed", "Sales for this performance have closed.");
-        }
-
         var unknown = seatIds.Where(id => !layout.IndexById.ContainsKey(id)).ToList();
         if (unknown.Count > 0)
         {
@@ -157,6 +133,54 @@ public sealed partial class HoldSeatsHandler(
         LogHeld(logger, order.Id, request.PerformanceId, seatIds.Count);
         HoldMetrics.HoldGranted();
         return order.ToHeldOrderDto(now);
+    }
+
+    /// <summary>
+    /// Whether the fan may hold seats of the performance at all: it is published, the waiting room's pass (when the
+    /// performance is paced) is good, and sales are open. Shared by every way of holding seats.
+    /// </summary>
+    internal static async Task<(SeatLayout Layout, SellingRules Rules, Error? Refused)> AdmitAsync(
+        ISeatLayoutCache layouts,
+        ISellingRulesCache sellingRules,
+        IAccessPassGate passes,
+        TimeProvider clock,
+        Guid fanId,
+        long performanceId,
+        string? accessPass,
+        CancellationToken cancellationToken)
+    {
+        var layout = await layouts.GetAsync(performanceId, cancellationToken);
+        if (layout is not { IsPublished: true } || await sellingRules.GetAsync(performanceId, cancellationToken) is not { } rules)
+        {
+            HoldMetrics.RefusedNotFound();
+            return (null!, null!, Error.NotFound("performance.not_found", "No published performance has this id."));
+        }
+
+        if (rules.RequiresQueuePass)
+        {
+            var check = await passes.CheckAsync(accessPass, performanceId, rules.WaitingRoomId, fanId, cancellationToken);
+            if (check != AccessPassCheck.Accepted)
+            {
+                HoldMetrics.RefusedPass();
+                return (layout, rules, AccessPassErrors.For(check, rules.WaitingRoomId));
+            }
+        }
+
+        var now = clock.GetUtcNow();
+        if (now < rules.SalesOpenAt)
+        {
+            HoldMetrics.RefusedSalesWindow();
+            return (layout, rules, new Error(ErrorKind.Conflict, "sales.not_open", $"Sales open at {rules.SalesOpenAt:O}.")
+            { Data = new Dictionary<string, object?> { ["salesOpenAt"] = rules.SalesOpenAt } });
+        }
+
+        if (now >= rules.SalesCloseAt)
+        {
+            HoldMetrics.RefusedSalesWindow();
+            return (layout, rules, Error.Conflict("sales.closed", "Sales for this performance have closed."));
+        }
+
+        return (layout, rules, null);
     }
 
     /// <summary>

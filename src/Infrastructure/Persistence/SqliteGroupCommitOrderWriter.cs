@@ -40,10 +40,12 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
     private readonly string _pragmas;
     private readonly SemaphoreSlim _gate;
     private readonly ILogger<SqliteGroupCommitOrderWriter> _logger;
+    private readonly ISeatChangeFeed _seatChanges;
     private readonly Task _loop;
 
-    public SqliteGroupCommitOrderWriter(string connectionString, string synchronous, ILogger<SqliteGroupCommitOrderWriter> logger)
+    public SqliteGroupCommitOrderWriter(string connectionString, string synchronous, ISeatChangeFeed seatChanges, ILogger<SqliteGroupCommitOrderWriter> logger)
     {
+        _seatChanges = seatChanges;
         _connectionString = connectionString;
         // Foreign keys as EF enforces them; a page cache and memory map large enough that the indexes a hold
         // touches stay in memory; statement journals in memory.
@@ -151,6 +153,18 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
 
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _holds, batch.Count);
+
+        // Committed: the live seat map hears of the new holds before any of them is answered. These writes bypass
+        // EF Core, so its interceptor, which feeds every other transition, does not see them.
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i] is { Status: PlaceOrderStatus.Placed })
+            {
+                var order = batch[i].Order;
+                _seatChanges.Publish(order.PerformanceId, order.Lines.Select(l => new SeatChange(l.SeatId, Application.Catalog.SeatStatus.Held)).ToList());
+            }
+        }
+
         for (var i = 0; i < batch.Count; i++)
         {
             if (failures[i] is { } failure)

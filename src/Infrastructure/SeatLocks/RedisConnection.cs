@@ -22,12 +22,16 @@ internal sealed partial class RedisConnection(IOptions<SeatLockOptions> options,
     private volatile ConnectionMultiplexer? _multiplexer;
     private volatile bool _disposed;
 
-    public async ValueTask<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken)
+    public async ValueTask<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken) =>
+        (await GetMultiplexerAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
+
+    /// <summary>The shared multiplexer (the live seat map's pub/sub uses it too).</summary>
+    public async ValueTask<IConnectionMultiplexer> GetMultiplexerAsync(CancellationToken cancellationToken)
     {
         var multiplexer = _multiplexer;
         if (multiplexer is not null)
         {
-            return multiplexer.GetDatabase();
+            return multiplexer;
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -35,7 +39,7 @@ internal sealed partial class RedisConnection(IOptions<SeatLockOptions> options,
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _multiplexer ??= await ConnectAsync().ConfigureAwait(false);
-            return _multiplexer.GetDatabase();
+            return _multiplexer;
         }
         finally
         {

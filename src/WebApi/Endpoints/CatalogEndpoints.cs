@@ -22,6 +22,10 @@ internal static class CatalogEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/performances/{performanceId:long}/seats/stream", SeatStreamEndpoint.StreamSeatChanges)
+            .Produces<string>(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -49,7 +53,7 @@ internal static class CatalogEndpoints
     /// <summary>
     /// Every seat with its label, position, grade, price and status (available / held / sold). Rendered at most
     /// once per <c>SeatMap:CacheMilliseconds</c> per instance, served gzip-compressed when accepted, with an
-    /// ETag for conditional requests.
+    /// ETag for conditional requests. <c>version</c> is the live stream's version when the statuses were read.
     /// </summary>
     public static async Task<IResult> GetSeatMapOfPerformance(
         long performanceId,

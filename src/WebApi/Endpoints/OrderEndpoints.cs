@@ -25,6 +25,18 @@ internal static class OrderEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
+        app.MapPost("/api/performances/{performanceId:long}/holds/together", HoldSeatsTogetherOfPerformance)
+            .WithTags("Orders")
+            .RequireAuthorization()
+            .RequireRateLimiting(HoldRateLimit)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
         var orders = app.MapGroup("/api").WithTags("Orders").RequireAuthorization()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         orders.MapGet("/orders/{orderId}", GetMyOrder).ProducesProblem(StatusCodes.Status404NotFound);
@@ -45,6 +57,15 @@ internal static class OrderEndpoints
     public static async Task<Results<Created<OrderDto>, ProblemHttpResult>> HoldSeatsOfPerformance(
         long performanceId, HoldRequest body, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
         (await mediator.Send(new HoldSeats(context.User.UserId(), performanceId, body.SeatIds, AccessPassOf(context)), cancellationToken))
+        .ToCreated(context, o => $"/api/orders/{o.Id}");
+
+    /// <summary>
+    /// Holds the best <c>count</c> free seats side by side in one row of the grade (front rows first, then nearest the
+    /// row's middle), all or none. Answers like a hold; 409 <c>seats.not_together</c> when no such seats are free.
+    /// </summary>
+    public static async Task<Results<Created<OrderDto>, ProblemHttpResult>> HoldSeatsTogetherOfPerformance(
+        long performanceId, HoldTogetherRequest body, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
+        (await mediator.Send(new HoldSeatsTogether(context.User.UserId(), performanceId, body.GradeCode, body.Count ?? 0, AccessPassOf(context)), cancellationToken))
         .ToCreated(context, o => $"/api/orders/{o.Id}");
 
     /// <summary>The waiting room's pass: the <c>X-Access-Pass</c> header, or the <c>access_pass</c> cookie.</summary>
@@ -87,5 +108,7 @@ internal static class OrderEndpoints
 }
 
 public sealed record HoldRequest(IReadOnlyList<long>? SeatIds);
+
+public sealed record HoldTogetherRequest(string? GradeCode, int? Count);
 
 public sealed record CancellationRequest(IReadOnlyList<long>? SeatIds);

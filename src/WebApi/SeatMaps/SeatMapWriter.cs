@@ -29,6 +29,7 @@ internal static class SeatMapWriter
             json.WriteNumber("performanceId", layout.PerformanceId);
             json.WriteNumber("eventId", layout.EventId);
             json.WriteString("asOf", view.AsOf);
+            json.WriteNumber("version", view.Version);
             json.WriteStartArray("statuses");
             foreach (var s in StatusNames)
             {
