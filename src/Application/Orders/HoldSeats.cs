@@ -80,15 +80,17 @@ public sealed partial class HoldSeatsHandler(
         }).ToList();
         var order = Order.Place(request.FanId, request.PerformanceId, drafts, now, rules.HoldDuration);
 
-        // The fast path: one atomic script takes every seat or none. A failure to reach the store fails closed.
+        // The fast path: one atomic script takes every seat or none, and itself tells a live holder (taken: answered at
+        // once, no database work) from one past its deadline (lapsed: only then is the database asked, to close that
+        // order, and the seats tried once more). A failure to reach the store fails closed.
         var ttl = rules.HoldDuration + LockGrace;
         SeatLockResult locked;
         try
         {
-            locked = await seatLock.TryAcquireAsync(request.PerformanceId, seatIds, order.Number, ttl, cancellationToken);
-            if (!locked.Acquired && await ReclaimLapsedHoldsAsync(request.PerformanceId, locked.TakenSeatIds, now, cancellationToken))
+            locked = await seatLock.TryAcquireAsync(request.PerformanceId, seatIds, order.Number, order.ExpiresAt, ttl, now, cancellationToken);
+            if (locked.OnlyLapsed && await ReclaimLapsedHoldsAsync(locked.LapsedHolders, now, cancellationToken))
             {
-                locked = await seatLock.TryAcquireAsync(request.PerformanceId, seatIds, order.Number, ttl, cancellationToken);
+                locked = await seatLock.TryAcquireAsync(request.PerformanceId, seatIds, order.Number, order.ExpiresAt, ttl, now, cancellationToken);
             }
         }
         catch (SeatLockUnavailableException)
@@ -100,7 +102,9 @@ public sealed partial class HoldSeatsHandler(
         if (!locked.Acquired)
         {
             HoldMetrics.RefusedSeatsTaken();
-            return SeatsTaken(layout, locked.TakenSeatIds);
+            // Lapsed seats count as taken only when nothing live stood in the way and their orders could not be
+            // closed (a payment under way): otherwise a fan is not told a seat that is about to come back is taken.
+            return SeatsTaken(layout, locked.TakenSeatIds.Count > 0 ? locked.TakenSeatIds : locked.SeatsInTheWay);
         }
 
         // The guarantee: in one write the database refuses a seat that another live order has (the unique index
@@ -184,15 +188,14 @@ public sealed partial class HoldSeatsHandler(
     }
 
     /// <summary>
-    /// A seat's lock may outlive its order by up to a second, until the expiry job runs. Availability must never
-    /// wait on the job: when the seats we want are locked by orders that no longer hold them, close those orders
-    /// (the same idempotent transition the job makes) and free their locks. Orders not yet in the database are
-    /// left alone: they are holds still being written.
+    /// A seat's lock outlives its order's deadline by <see cref="LockGrace"/>, until the expiry job runs. Availability
+    /// must never wait on the job: when the only seats in the way are held by orders past their deadline (the lock
+    /// script told so), close those orders (the same version-guarded transition the job makes) and free their
+    /// locks. Orders that are paid or being paid keep their seats.
     /// </summary>
-    private async Task<bool> ReclaimLapsedHoldsAsync(long performanceId, IReadOnlyList<long> takenSeatIds, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> ReclaimLapsedHoldsAsync(IReadOnlyDictionary<long, string> lapsedHolders, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var holders = await seatLock.GetHoldersAsync(performanceId, takenSeatIds, cancellationToken);
-        var orderIds = holders.Values.Distinct()
+        var orderIds = lapsedHolders.Values.Distinct()
             .Select(h => Guid.TryParseExact(h, "N", out var id) ? id : Guid.Empty)
             .Where(id => id != Guid.Empty)
             .ToList();

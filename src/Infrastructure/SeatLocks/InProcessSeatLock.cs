@@ -11,17 +11,19 @@ namespace Ticketing.Infrastructure.SeatLocks;
 /// <remarks>
 /// One dictionary of seats per performance, guarded by that performance's lock. Expiry is checked
 /// lazily on access against the injected <see cref="TimeProvider"/>'s monotonic timestamp (no timers);
-/// a hold lasts exactly its ttl. Expired entries nobody touches again are swept when a performance's
+/// a hold lasts exactly its ttl. A holder's deadline (an order's deadline, on the caller's clock) is kept beside
+/// its value, so the acquire tells taken from lapsed as the Lua script does. Expired entries nobody touches again are swept when a performance's
 /// dictionary has doubled since the last sweep.
 /// </remarks>
 internal sealed class InProcessSeatLock(TimeProvider timeProvider) : ISeatLock
 {
     private const long Never = long.MaxValue;
+    private const long NoDeadline = long.MaxValue;
     private const int FirstSweepAt = 1024;
 
     private readonly ConcurrentDictionary<long, Performance> _performances = new();
 
-    public ValueTask<SeatLockResult> TryAcquireAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, TimeSpan ttl, CancellationToken cancellationToken = default)
+    public ValueTask<SeatLockResult> TryAcquireAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, DateTimeOffset deadline, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         SeatLockArguments.Check(seatIds, holdId, ttl);
         cancellationToken.ThrowIfCancellationRequested();
@@ -30,38 +32,44 @@ internal sealed class InProcessSeatLock(TimeProvider timeProvider) : ISeatLock
             return ValueTask.FromResult(SeatLockResult.Success);
         }
 
+        var deadlineMs = SeatLockArguments.UnixMilliseconds(deadline);
+        var nowMs = SeatLockArguments.UnixMilliseconds(now);
         var performance = _performances.GetOrAdd(performanceId, static _ => new Performance());
         lock (performance.Gate)
         {
-            var now = timeProvider.GetTimestamp();
-            var expiresAt = now + ToTimestampTicks(ttl);
-            performance.SweepIfGrown(now);
+            var timestamp = timeProvider.GetTimestamp();
+            performance.SweepIfGrown(timestamp);
 
-            // Same steps as the Lua script: set seat by seat; on the first taken one, undo this call's
-            // sets and report that seat plus every later one that is held.
-            for (var i = 0; i < seatIds.Count; i++)
+            // Same steps as the Lua script: read every seat; a holder past its deadline is lapsed, any other
+            // (sold, no deadline, deadline ahead) is taken; only when all are free are they set.
+            List<long>? taken = null;
+            Dictionary<long, string>? lapsed = null;
+            foreach (var seatId in seatIds)
             {
-                if (!performance.TryGetLive(seatIds[i], now, out _))
+                if (!performance.TryGetLive(seatId, timestamp, out var entry))
                 {
-                    performance.Seats[seatIds[i]] = new Entry(holdId, expiresAt);
                     continue;
                 }
 
-                for (var j = 0; j < i; j++)
+                if (entry.DeadlineMs <= nowMs)
                 {
-                    performance.Seats.Remove(seatIds[j]);
+                    (lapsed ??= [])[seatId] = entry.Value;
                 }
-
-                List<long> taken = [seatIds[i]];
-                for (var j = i + 1; j < seatIds.Count; j++)
+                else
                 {
-                    if (performance.TryGetLive(seatIds[j], now, out _))
-                    {
-                        taken.Add(seatIds[j]);
-                    }
+                    (taken ??= []).Add(seatId);
                 }
+            }
 
-                return ValueTask.FromResult(SeatLockResult.Conflict(taken));
+            if (taken is not null || lapsed is not null)
+            {
+                return ValueTask.FromResult(SeatLockResult.Conflict(taken ?? [], lapsed));
+            }
+
+            var held = new Entry(holdId, timestamp + ToTimestampTicks(ttl), deadlineMs);
+            foreach (var seatId in seatIds)
+            {
+                performance.Seats[seatId] = held;
             }
         }
 
@@ -127,10 +135,11 @@ internal sealed class InProcessSeatLock(TimeProvider timeProvider) : ISeatLock
                 return ValueTask.FromResult(false);
             }
 
-            var expiresAt = now + ToTimestampTicks(ttl);
+            // An extended hold has no deadline of its own any more: live for the whole new ttl.
+            var extended = new Entry(holdId, now + ToTimestampTicks(ttl), NoDeadline);
             foreach (var seatId in seatIds)
             {
-                performance.Seats[seatId] = new Entry(holdId, expiresAt);
+                performance.Seats[seatId] = extended;
             }
         }
 
@@ -162,7 +171,7 @@ internal sealed class InProcessSeatLock(TimeProvider timeProvider) : ISeatLock
 
             foreach (var seatId in seatIds)
             {
-                performance.Seats[seatId] = new Entry(sold, Never);
+                performance.Seats[seatId] = new Entry(sold, Never, NoDeadline);
             }
         }
 
@@ -224,8 +233,11 @@ internal sealed class InProcessSeatLock(TimeProvider timeProvider) : ISeatLock
     private long ToTimestampTicks(TimeSpan ttl) =>
         (long)((Int128)ttl.Ticks * timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond);
 
-    /// <summary>A seat's value (<c>holdId</c> or <c>sold:{holdId}</c>) and the timestamp it expires at.</summary>
-    private readonly record struct Entry(string Value, long ExpiresAt);
+    /// <summary>
+    /// A seat's value (<c>holdId</c> or <c>sold:{holdId}</c>), the timestamp it expires at, and its holder's deadline
+    /// in Unix ms (<see cref="NoDeadline"/> for sold seats and holders live for the whole ttl).
+    /// </summary>
+    private readonly record struct Entry(string Value, long ExpiresAt, long DeadlineMs);
 
     private sealed class Performance
     {

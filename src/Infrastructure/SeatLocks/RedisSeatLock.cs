@@ -14,8 +14,10 @@ namespace Ticketing.Infrastructure.SeatLocks;
 /// performance, so it is atomic and, thanks to the <c>{perf:N}</c> hash tag, touches one cluster slot.
 /// </summary>
 /// <remarks>
-/// <para>Key of a seat: <c>{KeyPrefix}seat:{perf:{performanceId}}:{seatId}</c>; value: the hold id while
-/// held (with a PX expiry), <c>sold:{holdId}</c> without expiry once sold.</para>
+/// <para>Key of a seat: <c>{KeyPrefix}seat:{perf:{performanceId}}:{seatId}</c>; value while held (with a PX
+/// expiry): <c>{holdId}|{deadline in Unix ms}</c>, or the bare hold id for a holder without a deadline (an
+/// extended hold); <c>sold:{holdId}</c> without expiry once sold. The deadline in the value lets the acquire
+/// script itself tell a live holder (taken) from a lapsed one, in the same round trip.</para>
 /// <para>Scripts run by SHA1 (EVALSHA); after a Redis restart or SCRIPT FLUSH the NOSCRIPT reply makes
 /// one call fall back to the script text, which loads it again.</para>
 /// <para>Any connection error, timeout, or "server not ready" reply becomes
@@ -27,28 +29,37 @@ namespace Ticketing.Infrastructure.SeatLocks;
 /// </remarks>
 internal sealed partial class RedisSeatLock : ISeatLock
 {
-    // KEYS: seat keys. ARGV[1]: hold id, ARGV[2]: ttl in ms. Returns the 1-based indexes of the seats
-    // found taken (empty when all were set). The keys deleted on conflict were set by this very call.
+    // KEYS: seat keys. ARGV[1]: the value to set (the hold id, or 'holdId|deadlineMs'), ARGV[2]: ttl in ms,
+    // ARGV[3]: the caller's now in Unix ms. One pass reads every seat: a value with a deadline at or before now is
+    // lapsed, any other value (sold, no deadline, deadline ahead) is taken. Only when all are free are they set.
+    // Returns {} when set, else { taken indexes, lapsed indexes, lapsed holders } (1-based, in key order).
     private static readonly LuaScriptText AcquireScript = new("""
-        local hold, ttl = ARGV[1], ARGV[2]
+        local now = tonumber(ARGV[3])
+        local taken, lapsed, holders = {}, {}, {}
         for i = 1, #KEYS do
-          if not redis.call('SET', KEYS[i], hold, 'NX', 'PX', ttl) then
-            for j = 1, i - 1 do redis.call('DEL', KEYS[j]) end
-            local taken = { i }
-            for j = i + 1, #KEYS do
-              if redis.call('EXISTS', KEYS[j]) == 1 then taken[#taken + 1] = j end
+          local value = redis.call('GET', KEYS[i])
+          if value then
+            local bar = string.find(value, '|', 1, true)
+            if bar and tonumber(string.sub(value, bar + 1)) <= now then
+              lapsed[#lapsed + 1] = i
+              holders[#holders + 1] = string.sub(value, 1, bar - 1)
+            else
+              taken[#taken + 1] = i
             end
-            return taken
           end
         end
+        if #taken > 0 or #lapsed > 0 then return { taken, lapsed, holders } end
+        for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2]) end
         return {}
         """);
 
-    // Compare-and-delete: frees only the keys whose value is the hold id. Returns how many.
+    // Compare-and-delete: frees only the keys the hold id holds (with or without a deadline). Returns how many.
     private static readonly LuaScriptText ReleaseScript = new("""
+        local hold, prefix = ARGV[1], ARGV[1] .. '|'
         local released = 0
         for i = 1, #KEYS do
-          if redis.call('GET', KEYS[i]) == ARGV[1] then
+          local value = redis.call('GET', KEYS[i])
+          if value == hold or (value and string.sub(value, 1, #prefix) == prefix) then
             redis.call('DEL', KEYS[i])
             released = released + 1
           end
@@ -56,22 +67,26 @@ internal sealed partial class RedisSeatLock : ISeatLock
         return released
         """);
 
-    // Compare-and-pexpire, all or nothing: 1 when every key held the hold id (all extended), else 0.
+    // Compare-and-extend, all or nothing: 1 when every key held the hold id (all extended, now without a
+    // deadline: live for the new ttl), else 0.
     private static readonly LuaScriptText ExtendScript = new("""
+        local hold, prefix = ARGV[1], ARGV[1] .. '|'
         for i = 1, #KEYS do
-          if redis.call('GET', KEYS[i]) ~= ARGV[1] then return 0 end
+          local value = redis.call('GET', KEYS[i])
+          if value ~= hold and not (value and string.sub(value, 1, #prefix) == prefix) then return 0 end
         end
-        for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+        for i = 1, #KEYS do redis.call('SET', KEYS[i], hold, 'PX', ARGV[2]) end
         return 1
         """);
 
     // Compare-and-set to 'sold:<hold>' without expiry (a plain SET drops the TTL, like PERSIST), all or
     // nothing. A seat already sold to this hold counts as its own, so a retried call succeeds.
     private static readonly LuaScriptText MarkSoldScript = new("""
-        local sold = 'sold:' .. ARGV[1]
+        local hold, prefix = ARGV[1], ARGV[1] .. '|'
+        local sold = 'sold:' .. hold
         for i = 1, #KEYS do
           local value = redis.call('GET', KEYS[i])
-          if value ~= ARGV[1] and value ~= sold then return 0 end
+          if value ~= hold and value ~= sold and not (value and string.sub(value, 1, #prefix) == prefix) then return 0 end
         end
         for i = 1, #KEYS do redis.call('SET', KEYS[i], sold) end
         return 1
@@ -94,7 +109,7 @@ internal sealed partial class RedisSeatLock : ISeatLock
         _operationTimeout = options.Value.OperationTimeout;
     }
 
-    public async ValueTask<SeatLockResult> TryAcquireAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, TimeSpan ttl, CancellationToken cancellationToken = default)
+    public async ValueTask<SeatLockResult> TryAcquireAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, DateTimeOffset deadline, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         SeatLockArguments.Check(seatIds, holdId, ttl);
         if (seatIds.Count == 0)
@@ -102,20 +117,34 @@ internal sealed partial class RedisSeatLock : ISeatLock
             return SeatLockResult.Success;
         }
 
-        var result = await EvaluateAsync(AcquireScript, SeatKeys(performanceId, seatIds), [holdId, ToMilliseconds(ttl)], "acquire", cancellationToken, compensatingHoldId: holdId).ConfigureAwait(false);
-        var takenIndexes = (int[])result!;
-        if (takenIndexes.Length == 0)
+        var args = new RedisValue[] { SeatLockArguments.HeldValue(holdId, deadline), ToMilliseconds(ttl), SeatLockArguments.UnixMilliseconds(now) };
+        var result = await EvaluateAsync(AcquireScript, SeatKeys(performanceId, seatIds), args, "acquire", cancellationToken, compensatingHoldId: holdId).ConfigureAwait(false);
+        if (result.Length == 0)
         {
             return SeatLockResult.Success;
         }
 
+        var takenIndexes = (int[])result[0]!;
+        var lapsedIndexes = (int[])result[1]!;
         var taken = new long[takenIndexes.Length];
         for (var i = 0; i < takenIndexes.Length; i++)
         {
             taken[i] = seatIds[takenIndexes[i] - 1];
         }
 
-        return SeatLockResult.Conflict(taken);
+        if (lapsedIndexes.Length == 0)
+        {
+            return SeatLockResult.Conflict(taken);
+        }
+
+        var holders = (string[])result[2]!;
+        var lapsed = new Dictionary<long, string>(lapsedIndexes.Length);
+        for (var i = 0; i < lapsedIndexes.Length; i++)
+        {
+            lapsed[seatIds[lapsedIndexes[i] - 1]] = holders[i];
+        }
+
+        return SeatLockResult.Conflict(taken, lapsed);
     }
 
     public async ValueTask<int> ReleaseAsync(long performanceId, IReadOnlyList<long> seatIds, string holdId, CancellationToken cancellationToken = default)
@@ -222,7 +251,7 @@ internal sealed partial class RedisSeatLock : ISeatLock
         {
             if (!values[i].IsNull)
             {
-                holders[seatIds[i]] = values[i]!;
+                holders[seatIds[i]] = SeatLockArguments.HolderOf(values[i]!);
             }
         }
 

@@ -28,7 +28,7 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
         _stage = await _database.SeedPerformanceAsync(seats: 6);
         _layouts.GetAsync(_stage.PerformanceId, Arg.Any<CancellationToken>()).Returns(_stage.Layout());
         GivenRules(Rules());
-        _seatLock.TryAcquireAsync(default, default!, default!, default, default).ReturnsForAnyArgs(SeatLockResult.Success);
+        _seatLock.TryAcquireAsync(default, default!, default!, default, default, default, default).ReturnsForAnyArgs(SeatLockResult.Success);
         _writer.PlaceAsync(default!, default, default, default).ReturnsForAnyArgs(PlaceOrderOutcome.Placed);
     }
 
@@ -49,7 +49,7 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
         Assert.Equal(300_000, dto.TotalAmount);
         Assert.Equal(HandlerDatabase.Start + Hold, dto.ExpiresAt);
         Assert.Equal([200_000L, 100_000L], dto.Seats.Select(s => s.Price));
-        await _seatLock.Received(1).TryAcquireAsync(_stage.PerformanceId, Arg.Is<IReadOnlyList<long>>(ids => ids.SequenceEqual(seats)), dto.Id, Hold + HoldSeatsHandler.LockGrace, Arg.Any<CancellationToken>());
+        await _seatLock.Received(1).TryAcquireAsync(_stage.PerformanceId, Arg.Is<IReadOnlyList<long>>(ids => ids.SequenceEqual(seats)), dto.Id, Arg.Is(dto.ExpiresAt), Arg.Is(Hold + HoldSeatsHandler.LockGrace), Arg.Is(HandlerDatabase.Start), Arg.Any<CancellationToken>());
         await _writer.Received(1).PlaceAsync(Arg.Is<Order>(o => o.Number == dto.Id && o.FanId == _fan && o.TotalAmount == 300_000), 8, HandlerDatabase.Start, Arg.Any<CancellationToken>());
         await _seatLock.DidNotReceiveWithAnyArgs().ReleaseAsync(default, default!, default!, default);
         await _passes.DidNotReceiveWithAnyArgs().CheckAsync(default, default, default, default, default);
@@ -167,18 +167,37 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
     public async Task Hold_fails_whole_when_one_seat_is_taken()
     {
         var taken = _stage.SeatId(2);
-        _seatLock.TryAcquireAsync(default, default!, default!, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([taken]));
-        _seatLock.GetHoldersAsync(_stage.PerformanceId, Arg.Any<IReadOnlyList<long>>(), Arg.Any<CancellationToken>())
-            .Returns(new Dictionary<long, string> { [taken] = Guid.NewGuid().ToString("N") });
+        _seatLock.TryAcquireAsync(default, default!, default!, default, default, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([taken]));
 
         var result = await Handle([_stage.SeatId(1), taken]);
 
         AssertError(result, ErrorKind.Conflict, "seats.taken");
         Assert.Equal([taken], (IEnumerable<long>)result.Error!.Data!["takenSeatIds"]!);
         Assert.Equal(["Floor A-2"], (IEnumerable<string>)result.Error.Data["takenSeatLabels"]!);
-        await _seatLock.ReceivedWithAnyArgs(1).TryAcquireAsync(default, default!, default!, default, default);
+        await _seatLock.ReceivedWithAnyArgs(1).TryAcquireAsync(default, default!, default!, default, default, default, default);
         await _writer.DidNotReceiveWithAnyArgs().PlaceAsync(default!, default, default, default);
         await _seatLock.DidNotReceiveWithAnyArgs().ReleaseAsync(default, default!, default!, default);
+    }
+
+    [Fact]
+    public async Task Hold_answers_a_live_conflict_from_the_lock_alone_and_leaves_a_lapsed_holder_in_the_same_request_alone()
+    {
+        var taken = _stage.SeatId(2);
+        var seat = _stage.SeatId(3);
+        var lapsed = await _database.SeedPendingOrderAsync(_stage, Guid.NewGuid(), [seat], HandlerDatabase.Start - Hold - TimeSpan.FromSeconds(1));
+        _seatLock.TryAcquireAsync(default, default!, default!, default, default, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([taken], Lapsed(seat, lapsed.Number)));
+
+        var result = await Handle([taken, seat]);
+
+        // A live holder is in the way: the answer is the lock's, no order is read or closed, and only the live seat is
+        // reported (the lapsed one is about to come back).
+        AssertError(result, ErrorKind.Conflict, "seats.taken");
+        Assert.Equal([taken], (IEnumerable<long>)result.Error!.Data!["takenSeatIds"]!);
+        Assert.Equal(OrderStatus.Pending, (await _database.ReadOrderAsync(lapsed.Id)).Status);
+        await _seatLock.ReceivedWithAnyArgs(1).TryAcquireAsync(default, default!, default!, default, default, default, default);
+        await _seatLock.DidNotReceiveWithAnyArgs().GetHoldersAsync(default, default!, default);
+        await _seatLock.DidNotReceiveWithAnyArgs().ReleaseAsync(default, default!, default!, default);
+        await _writer.DidNotReceiveWithAnyArgs().PlaceAsync(default!, default, default, default);
     }
 
     [Fact]
@@ -186,9 +205,7 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
     {
         var seat = _stage.SeatId(3);
         var lapsed = await _database.SeedPendingOrderAsync(_stage, Guid.NewGuid(), [seat], HandlerDatabase.Start - Hold - TimeSpan.FromSeconds(1));
-        _seatLock.TryAcquireAsync(default, default!, default!, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([seat]), SeatLockResult.Success);
-        _seatLock.GetHoldersAsync(_stage.PerformanceId, Arg.Any<IReadOnlyList<long>>(), Arg.Any<CancellationToken>())
-            .Returns(new Dictionary<long, string> { [seat] = lapsed.Number });
+        _seatLock.TryAcquireAsync(default, default!, default!, default, default, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([], Lapsed(seat, lapsed.Number)), SeatLockResult.Success);
 
         var result = await Handle([seat]);
 
@@ -197,7 +214,7 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
         Assert.Equal(OrderStatus.Expired, stored.Status);
         Assert.All(stored.Lines, l => Assert.False(l.IsLive));
         await _seatLock.Received(1).ReleaseAsync(_stage.PerformanceId, Arg.Is<IReadOnlyList<long>>(ids => ids.SequenceEqual(new[] { seat })), lapsed.Number, Arg.Any<CancellationToken>());
-        await _seatLock.ReceivedWithAnyArgs(2).TryAcquireAsync(default, default!, default!, default, default);
+        await _seatLock.ReceivedWithAnyArgs(2).TryAcquireAsync(default, default!, default!, default, default, default, default);
         await _writer.ReceivedWithAnyArgs(1).PlaceAsync(default!, default, default, default);
     }
 
@@ -206,9 +223,7 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
     {
         var seat = _stage.SeatId(4);
         var cancelled = await _database.SeedPendingOrderAsync(_stage, Guid.NewGuid(), [seat], then: o => o.Cancel(HandlerDatabase.Start));
-        _seatLock.TryAcquireAsync(default, default!, default!, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([seat]), SeatLockResult.Success);
-        _seatLock.GetHoldersAsync(_stage.PerformanceId, Arg.Any<IReadOnlyList<long>>(), Arg.Any<CancellationToken>())
-            .Returns(new Dictionary<long, string> { [seat] = cancelled.Number });
+        _seatLock.TryAcquireAsync(default, default!, default!, default, default, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([], Lapsed(seat, cancelled.Number)), SeatLockResult.Success);
 
         var result = await Handle([seat]);
 
@@ -222,9 +237,7 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
     {
         var seat = _stage.SeatId(3);
         var live = await _database.SeedPendingOrderAsync(_stage, Guid.NewGuid(), [seat], HandlerDatabase.Start - Hold + TimeSpan.FromSeconds(1));
-        _seatLock.TryAcquireAsync(default, default!, default!, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([seat]));
-        _seatLock.GetHoldersAsync(_stage.PerformanceId, Arg.Any<IReadOnlyList<long>>(), Arg.Any<CancellationToken>())
-            .Returns(new Dictionary<long, string> { [seat] = live.Number });
+        _seatLock.TryAcquireAsync(default, default!, default!, default, default, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([], Lapsed(seat, live.Number)));
 
         var result = await Handle([seat]);
 
@@ -240,9 +253,7 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
         var seat = _stage.SeatId(3);
         var paying = await _database.SeedPendingOrderAsync(_stage, Guid.NewGuid(), [seat], HandlerDatabase.Start - Hold - TimeSpan.FromMinutes(1),
             then: o => o.BeginPayment("pk_open", o.CreatedAt.AddMinutes(1), o.CreatedAt.AddMinutes(3)));
-        _seatLock.TryAcquireAsync(default, default!, default!, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([seat]));
-        _seatLock.GetHoldersAsync(_stage.PerformanceId, Arg.Any<IReadOnlyList<long>>(), Arg.Any<CancellationToken>())
-            .Returns(new Dictionary<long, string> { [seat] = paying.Number });
+        _seatLock.TryAcquireAsync(default, default!, default!, default, default, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([], Lapsed(seat, paying.Number)));
 
         var result = await Handle([seat]);
 
@@ -256,16 +267,14 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
     {
         var seat = _stage.SeatId(3);
         var lapsed = await _database.SeedPendingOrderAsync(_stage, Guid.NewGuid(), [seat], HandlerDatabase.Start - Hold - TimeSpan.FromSeconds(1));
-        _seatLock.TryAcquireAsync(default, default!, default!, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([seat]));
-        _seatLock.GetHoldersAsync(_stage.PerformanceId, Arg.Any<IReadOnlyList<long>>(), Arg.Any<CancellationToken>())
-            .Returns(new Dictionary<long, string> { [seat] = lapsed.Number });
+        _seatLock.TryAcquireAsync(default, default!, default!, default, default, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([], Lapsed(seat, lapsed.Number)));
         _database.Saves.BeforeNextSave(() => _database.BumpVersionAsync(lapsed.Id));
 
         var result = await Handle([seat]);
 
         AssertError(result, ErrorKind.Conflict, "seats.taken");
         await _seatLock.DidNotReceiveWithAnyArgs().ReleaseAsync(default, default!, default!, default);
-        await _seatLock.ReceivedWithAnyArgs(1).TryAcquireAsync(default, default!, default!, default, default);
+        await _seatLock.ReceivedWithAnyArgs(1).TryAcquireAsync(default, default!, default!, default, default, default, default);
     }
 
     [Fact]
@@ -309,7 +318,7 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Hold_when_the_lock_store_is_unreachable_fails_closed_and_holds_nothing()
     {
-        _seatLock.TryAcquireAsync(default, default!, default!, default, default).ThrowsAsyncForAnyArgs(new SeatLockUnavailableException("redis down"));
+        _seatLock.TryAcquireAsync(default, default!, default!, default, default, default, default).ThrowsAsyncForAnyArgs(new SeatLockUnavailableException("redis down"));
 
         await Assert.ThrowsAsync<SeatLockUnavailableException>(() => Handle([_stage.SeatId(1)]));
 
@@ -328,6 +337,8 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
     private void GivenRules(SellingRules rules) =>
         _rules.GetAsync(_stage.PerformanceId, Arg.Any<CancellationToken>()).Returns(rules);
 
+    private static Dictionary<long, string> Lapsed(long seat, string holder) => new() { [seat] = holder };
+
     private static void AssertError(Result<OrderDto> result, ErrorKind kind, string code)
     {
         Assert.False(result.IsSuccess);
@@ -337,7 +348,7 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
 
     private async Task AssertNothingLockedOrWritten()
     {
-        await _seatLock.DidNotReceiveWithAnyArgs().TryAcquireAsync(default, default!, default!, default, default);
+        await _seatLock.DidNotReceiveWithAnyArgs().TryAcquireAsync(default, default!, default!, default, default, default, default);
         await _writer.DidNotReceiveWithAnyArgs().PlaceAsync(default!, default, default, default);
     }
 
@@ -346,6 +357,6 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
     {
         var placed = (Order)_writer.ReceivedCalls().Single(c => c.GetMethodInfo().Name == nameof(IPendingOrderWriter.PlaceAsync)).GetArguments()[0]!;
         await _seatLock.Received(1).ReleaseAsync(_stage.PerformanceId, Arg.Is<IReadOnlyList<long>>(ids => ids.SequenceEqual(seats)), placed.Number, Arg.Any<CancellationToken>());
-        await _seatLock.Received(1).TryAcquireAsync(_stage.PerformanceId, Arg.Any<IReadOnlyList<long>>(), placed.Number, Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>());
+        await _seatLock.Received(1).TryAcquireAsync(_stage.PerformanceId, Arg.Any<IReadOnlyList<long>>(), placed.Number, Arg.Any<DateTimeOffset>(), Arg.Any<TimeSpan>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>());
     }
 }

@@ -66,6 +66,20 @@ public sealed class RedisSeatLockTests : SeatLockContract, IDisposable
     }
 
     [Fact]
+    public async Task A_held_seat_stores_its_holders_deadline_in_unix_milliseconds_beside_the_hold_id()
+    {
+        var hold = NewHoldId();
+        var database = Raw().GetDatabase();
+        var performance = NewPerformanceId();
+        var deadline = new DateTimeOffset(2026, 12, 1, 12, 10, 0, 123, TimeSpan.Zero);
+
+        Assert.True((await _seatLock.TryAcquireAsync(performance, [9], hold, deadline, LongTtl, deadline - TimeSpan.FromMinutes(10))).Acquired);
+
+        Assert.Equal($"{hold}|{deadline.ToUnixTimeMilliseconds()}", (string?)await database.StringGetAsync(RedisSeatLock.SeatKey(_keyPrefix, performance, 9)));
+        Assert.Equal(hold, (await _seatLock.GetHoldersAsync(performance, [9]))[9]);
+    }
+
+    [Fact]
     public async Task Scripts_run_by_hash_and_come_back_after_the_script_cache_is_flushed()
     {
         var server = Raw().GetServer(_server.ConnectionString);

@@ -15,6 +15,9 @@ namespace Ticketing.Infrastructure.IntegrationTests.SeatLocks;
 /// acquire it, not even its own hold; marking it sold again by the same hold succeeds (retries).</item>
 /// <item>Extend and mark-sold are all or nothing; release frees whatever is still the hold's own.</item>
 /// <item>An empty seat list is a no-op: acquire succeeds, release frees 0, extend and mark-sold are true.</item>
+/// <item>A holder carries its order's deadline: before it (on the caller's clock) its seats are taken, from it on
+/// they are lapsed and reported with the holder's id, yet stay locked (nothing is taken over) until that hold is
+/// released or its ttl ends. Sold seats and extended holds have no deadline: taken until their ttl ends.</item>
 /// </list>
 /// </remarks>
 public abstract class SeatLockContract
@@ -269,6 +272,131 @@ public abstract class SeatLockContract
         Assert.Empty(await SeatLock.GetHoldersAsync(performance, []));
     }
 
+    /// <summary>A fixed moment the deadline tests judge against (the caller's clock, not the store's).</summary>
+    protected static readonly DateTimeOffset At = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
+    protected static readonly DateTimeOffset Deadline = At + TimeSpan.FromMinutes(10);
+
+    [Fact]
+    public async Task A_holder_is_taken_until_its_deadline_and_lapsed_from_it_on_with_its_hold_id()
+    {
+        var performance = NewPerformanceId();
+        var holder = NewHoldId();
+        var loser = NewHoldId();
+        Assert.True((await SeatLock.TryAcquireAsync(performance, [1, 2], holder, Deadline, LongTtl, At)).Acquired);
+
+        var before = await SeatLock.TryAcquireAsync(performance, [2, 3], loser, Deadline, LongTtl, Deadline - TimeSpan.FromMilliseconds(1));
+
+        Assert.False(before.Acquired);
+        Assert.Equal([2], before.TakenSeatIds);
+        Assert.Empty(before.LapsedHolders);
+        Assert.False(before.OnlyLapsed);
+
+        var after = await SeatLock.TryAcquireAsync(performance, [2, 3], loser, Deadline, LongTtl, Deadline);
+
+        Assert.False(after.Acquired);
+        Assert.Empty(after.TakenSeatIds);
+        Assert.Equal(new Dictionary<long, string> { [2] = holder }, after.LapsedHolders);
+        Assert.True(after.OnlyLapsed);
+        // Nothing was taken over and nothing locked for the loser: the holder keeps every seat until it is released.
+        await AssertHoldersAsync(performance, [1, 2, 3], new() { [1] = holder, [2] = holder });
+    }
+
+    [Fact]
+    public async Task Taken_and_lapsed_seats_in_one_request_are_told_apart_and_nothing_is_locked()
+    {
+        var performance = NewPerformanceId();
+        var live = NewHoldId();
+        var lapsed = NewHoldId();
+        var loser = NewHoldId();
+        Assert.True((await SeatLock.TryAcquireAsync(performance, [1], live, Deadline + TimeSpan.FromMinutes(5), LongTtl, At)).Acquired);
+        Assert.True((await SeatLock.TryAcquireAsync(performance, [3, 4], lapsed, Deadline, LongTtl, At)).Acquired);
+
+        var result = await SeatLock.TryAcquireAsync(performance, [1, 2, 3, 4, 5], loser, Deadline + TimeSpan.FromMinutes(1), LongTtl, Deadline);
+
+        Assert.False(result.Acquired);
+        Assert.Equal([1], result.TakenSeatIds);
+        Assert.Equal(new Dictionary<long, string> { [3] = lapsed, [4] = lapsed }, result.LapsedHolders);
+        Assert.False(result.OnlyLapsed);
+        Assert.Equal([1, 3, 4], result.SeatsInTheWay.Order());
+        await AssertHoldersAsync(performance, [1, 2, 3, 4, 5], new() { [1] = live, [3] = lapsed, [4] = lapsed });
+    }
+
+    [Fact]
+    public async Task A_lapsed_holder_released_hands_its_seats_to_the_next_hold()
+    {
+        var performance = NewPerformanceId();
+        var lapsed = NewHoldId();
+        var next = NewHoldId();
+        Assert.True((await SeatLock.TryAcquireAsync(performance, [1, 2], lapsed, Deadline, LongTtl, At)).Acquired);
+        Assert.True((await SeatLock.TryAcquireAsync(performance, [1], next, Deadline + TimeSpan.FromMinutes(10), LongTtl, Deadline)).OnlyLapsed);
+
+        // What the hold path does once it has closed the lapsed order: a compare-and-delete of that hold, then again.
+        Assert.Equal(2, await SeatLock.ReleaseAsync(performance, [1, 2], lapsed));
+        var takeover = await SeatLock.TryAcquireAsync(performance, [1], next, Deadline + TimeSpan.FromMinutes(10), LongTtl, Deadline);
+
+        Assert.True(takeover.Acquired);
+        await AssertHoldersAsync(performance, [1, 2], new() { [1] = next });
+        // The new holder is live until its own deadline.
+        var late = await SeatLock.TryAcquireAsync(performance, [1], NewHoldId(), Deadline, LongTtl, Deadline + TimeSpan.FromMinutes(10) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal([1], late.TakenSeatIds);
+    }
+
+    [Fact]
+    public async Task A_holder_with_a_deadline_can_extend_mark_sold_and_release_as_before()
+    {
+        var performance = NewPerformanceId();
+        var paying = NewHoldId();
+        var buying = NewHoldId();
+        var leaving = NewHoldId();
+        Assert.True((await SeatLock.TryAcquireAsync(performance, [1], paying, Deadline, LongTtl, At)).Acquired);
+        Assert.True((await SeatLock.TryAcquireAsync(performance, [2], buying, Deadline, LongTtl, At)).Acquired);
+        Assert.True((await SeatLock.TryAcquireAsync(performance, [3], leaving, Deadline, LongTtl, At)).Acquired);
+        await AssertHoldersAsync(performance, [1, 2, 3], new() { [1] = paying, [2] = buying, [3] = leaving });
+
+        Assert.True(await SeatLock.ExtendAsync(performance, [1], paying, LongTtl));
+        Assert.True(await SeatLock.MarkSoldAsync(performance, [2], buying));
+        Assert.Equal(1, await SeatLock.ReleaseAsync(performance, [3], leaving));
+
+        // Long past the deadline: an extended hold (a payment under way) and a sold seat stay taken, never lapsed.
+        var result = await SeatLock.TryAcquireAsync(performance, [1, 2, 3], NewHoldId(), Deadline, LongTtl, Deadline + TimeSpan.FromDays(1));
+        Assert.Equal([1, 2], result.TakenSeatIds.Order());
+        Assert.Empty(result.LapsedHolders);
+        await AssertHoldersAsync(performance, [1, 2, 3], new() { [1] = paying, [2] = "sold:" + buying });
+    }
+
+    [Fact]
+    public async Task Of_200_concurrent_holds_on_a_lapsed_seat_none_takes_it_over_and_after_its_release_exactly_one_wins()
+    {
+        var performance = NewPerformanceId();
+        var lapsed = NewHoldId();
+        Assert.True((await SeatLock.TryAcquireAsync(performance, [7, 8], lapsed, Deadline, LongTtl, At)).Acquired);
+        var holds = Enumerable.Range(0, 200).Select(_ => NewHoldId()).ToArray();
+
+        async Task<(string Hold, SeatLockResult Result)[]> RaceAsync()
+        {
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var attempts = holds.Select(hold => Task.Run(async () =>
+            {
+                await start.Task;
+                return (hold, await SeatLock.TryAcquireAsync(performance, [6, 7], hold, Deadline + TimeSpan.FromMinutes(10), LongTtl, Deadline));
+            })).ToArray();
+            start.SetResult();
+            return await Task.WhenAll(attempts);
+        }
+
+        var first = await RaceAsync();
+        Assert.All(first, o => Assert.True(o.Result.OnlyLapsed));
+        await AssertHoldersAsync(performance, [6, 7, 8], new() { [7] = lapsed, [8] = lapsed });
+
+        await SeatLock.ReleaseAsync(performance, [7, 8], lapsed);
+        var second = await RaceAsync();
+
+        var winner = Assert.Single(second, o => o.Result.Acquired);
+        Assert.All(second.Where(o => !o.Result.Acquired), o => Assert.Equal([6, 7], o.Result.TakenSeatIds.Order()));
+        await AssertHoldersAsync(performance, [6, 7, 8], new() { [6] = winner.Hold, [7] = winner.Hold });
+    }
+
     [Fact]
     public async Task Bad_arguments_are_refused_before_touching_the_store()
     {
@@ -278,6 +406,7 @@ public abstract class SeatLockContract
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => SeatLock.ExtendAsync(performance, [1], NewHoldId(), TimeSpan.FromDays(30)).AsTask());
         await Assert.ThrowsAsync<ArgumentException>(() => SeatLock.TryAcquireAsync(performance, [1], "", LongTtl).AsTask());
         await Assert.ThrowsAsync<ArgumentException>(() => SeatLock.TryAcquireAsync(performance, [1], "sold:x", LongTtl).AsTask());
+        await Assert.ThrowsAsync<ArgumentException>(() => SeatLock.TryAcquireAsync(performance, [1], "a|1", Deadline, LongTtl, At).AsTask());
         await Assert.ThrowsAsync<ArgumentNullException>(() => SeatLock.ReleaseAsync(performance, null!, NewHoldId()).AsTask());
         await AssertHoldersAsync(performance, [1], []);
     }
