@@ -59,6 +59,8 @@ Behind it:
   Waiting-room docs $ROOM_URL/docs         (OpenAPI: $ROOM_URL/openapi/v1.json)
   Metrics, health   $API_URL/metrics  $API_URL/health/ready  (the same on $ROOM_URL)
   Admin dashboard   $API_URL/admin
+  Organizer sales   $ROOM_URL/organizer/   (through the gateway; straight on the WebApi: $API_URL/organizer/)
+  Waiting rooms     $ROOM_URL/waitingroom/admin   (log in with the waiting-room admin key below)
   Jobs (Hangfire)   $API_URL/hangfire      (admins: log in on /admin first)
   Events            $API_URL/api/events
 
@@ -67,7 +69,10 @@ Demo accounts (embedded default only):
   organizer   organizer@demo.ticketing   organizer-demo-1
   fan         fan@demo.ticketing         fan-demo-1
 INFO
-if [ -f src/WaitingRoom/data/keys/admin-key.txt ]; then
+if [ -n "${WaitingRoom__AdminKey:-}" ]; then
+  echo "  waiting-room admin key (X-Admin-Key): the WaitingRoom__AdminKey you set"
+elif [ -f src/WaitingRoom/data/keys/admin-key.txt ]; then
   echo "  waiting-room admin key (X-Admin-Key): $(cat src/WaitingRoom/data/keys/admin-key.txt)"
+  echo "    (the development key, generated once into src/WaitingRoom/data/keys/admin-key.txt; also in data/waitingroom.log)"
 fi
 wait

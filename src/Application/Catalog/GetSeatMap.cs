@@ -57,12 +57,34 @@ internal static class SeatAvailability
     /// </summary>
     public static async Task<List<(long SeatId, SeatStatus Status)>> LiveSeatsAsync(IAppDbContext db, long performanceId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var rows = await db.OrderLines.AsNoTracking()
-            .Where(l => l.PerformanceId == performanceId && l.IsLive)
-            .Join(db.Orders, l => l.OrderId, o => o.Id, (l, o) => new { l.SeatId, o.Status, o.ExpiresAt })
-            .Where(x => x.Status != OrderStatus.Pending || x.ExpiresAt > now)
-            .Select(x => new { x.SeatId, x.Status })
+        var rows = await LiveLines(db, performanceId, now)
+            .Select(x => new { x.SeatId, x.Sold })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => (r.SeatId, r.Status == OrderStatus.Paid ? SeatStatus.Sold : SeatStatus.Held)).ToList();
+        return rows.Select(r => (r.SeatId, r.Sold ? SeatStatus.Sold : SeatStatus.Held)).ToList();
     }
+
+    /// <summary>
+    /// The order lines that hold or own a seat of the performance now, as a query to project or aggregate further
+    /// (the seat map reads seat ids; the organizer's sales count them per grade). The one place the rule lives in
+    /// SQL: live lines of orders that are paid, waiting on a payment outcome, or pending before their deadline
+    /// (<see cref="Order.HoldsSeatsAt"/> in the domain).
+    /// </summary>
+    public static IQueryable<LiveLine> LiveLines(IAppDbContext db, long performanceId, DateTimeOffset now) =>
+        db.OrderLines.AsNoTracking()
+            .Where(l => l.PerformanceId == performanceId && l.IsLive)
+            .Join(db.Orders, l => l.OrderId, o => o.Id, (l, o) => new { l.SeatId, l.GradeCode, l.Price, o.Status, o.ExpiresAt })
+            .Where(x => x.Status != OrderStatus.Pending || x.ExpiresAt > now)
+            .Select(x => new LiveLine { SeatId = x.SeatId, GradeCode = x.GradeCode, Price = x.Price, Sold = x.Status == OrderStatus.Paid });
+}
+
+/// <summary>A seat held (not yet paid) or sold (paid) now, with its grade and price.</summary>
+internal sealed class LiveLine
+{
+    public long SeatId { get; init; }
+
+    public string GradeCode { get; init; } = string.Empty;
+
+    public long Price { get; init; }
+
+    public bool Sold { get; init; }
 }

@@ -19,6 +19,10 @@ internal static class WellKnownEndpoints
             .WithSummary("The queue page a fan's browser shows (HTML; it joins and polls by itself).")
             .Produces<string>(StatusCodes.Status200OK, "text/html")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/waitingroom/admin", AdminPage).WithTags("Admin")
+            .WithSummary("The admin's waiting-room page (HTML): rooms, live pacing, pause and resume; it calls the admin API with the key the admin types in.")
+            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     internal static IResult Jwks(SigningKeyRing keys, HttpContext http)
@@ -32,6 +36,19 @@ internal static class WellKnownEndpoints
 
         http.Response.Headers.CacheControl = "public, max-age=300";
         return TypedResults.Json(new JwkSet(list), WaitingRoomJsonContext.Default.JwkSet, contentType: "application/jwk-set+json");
+    }
+
+    /// <summary>The page is static and public; everything it shows comes from the admin API, which checks the key.</summary>
+    internal static IResult AdminPage(IWebHostEnvironment environment, HttpContext http)
+    {
+        var file = environment.WebRootFileProvider.GetFileInfo("waitingroom/admin.html");
+        if (!file.Exists || file.PhysicalPath is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        http.Response.Headers.CacheControl = "no-cache";
+        return TypedResults.PhysicalFile(file.PhysicalPath, "text/html; charset=utf-8");
     }
 
     /// <summary>The page is static; it reads the room id from its own URL.</summary>

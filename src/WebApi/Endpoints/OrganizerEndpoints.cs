@@ -30,6 +30,20 @@ internal static class OrganizerEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapPut("/performances/{performanceId:long}", UpdateMyPerformance).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/events/{eventId:long}/publish", PublishMyEvent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/performances/{performanceId:long}/sales", GetMySales).ProducesProblem(StatusCodes.Status404NotFound);
+
+        // The organizer's sales page is public like the admin dashboard; everything it shows comes from the API above.
+        // Routing matches "/organizer" with or without the slash; the page's relative links want the slash.
+        app.MapGet("/organizer", (IWebHostEnvironment environment, HttpContext context) =>
+        {
+            if (!context.Request.Path.Value!.EndsWith('/'))
+            {
+                return Results.Redirect("/organizer/" + context.Request.QueryString);
+            }
+
+            context.Response.Headers.CacheControl = "no-cache";
+            return Results.File(Path.Combine(environment.ContentRootPath, "Dashboard", "organizer.html"), "text/html; charset=utf-8");
+        }).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 
@@ -59,6 +73,16 @@ internal static class OrganizerEndpoints
     /// <summary>Changes a performance's schedule and selling rules.</summary>
     public static async Task<Results<Ok<PerformanceDto>, ProblemHttpResult>> UpdateMyPerformance(long performanceId, PerformanceSettingsRequest body, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
         (await mediator.Send(new UpdatePerformance(context.User.ToActor(), performanceId, body.ToSettings()), cancellationToken)).ToOk(context);
+
+    /// <summary>
+    /// The performance's sales now: seats sold, held and available per grade, revenue, refunds and check-ins (the
+    /// organizer's sales page refreshes it every few seconds). Another organizer's performance is 404.
+    /// </summary>
+    public static async Task<Results<Ok<PerformanceSalesReport>, ProblemHttpResult>> GetMySales(long performanceId, HttpContext context, IMediator mediator, CancellationToken cancellationToken)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        return (await mediator.Send(new GetPerformanceSales(context.User.ToActor(), performanceId), cancellationToken)).ToOk(context);
+    }
 
     /// <summary>Makes the event and its performances visible to fans.</summary>
     public static async Task<Results<Ok<EventDetailsDto>, ProblemHttpResult>> PublishMyEvent(long eventId, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
