@@ -96,6 +96,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.MapBookingPages();
 app.MapServiceTelemetry();
 app.UseAuthentication();
 app.UseAuthorization();
