@@ -185,7 +185,8 @@ function renderSummary({ performance, event, seats = [], order, deadlineText }) 
   const dl = h('dl', {});
   const row = (k, v, cls) => dl.append(h('dt', {}, k), h('dd', { class: cls || null }, v));
   if (performance) row(t('date'), when(performance.startsAt));
-  row(t('seats'), seats.length ? h('ul', { class: 'sum-seats' }, seats.map(s => h('li', {}, `${s.gradeName} ${s.label}`, h('span', {}, won(s.price))))) : t('noSeats'));
+  row(t('seats'), '');
+  dl.append(h('dd', { class: 'wide' }, seats.length ? h('ul', { class: 'sum-seats' }, seats.map(s => h('li', {}, `${s.gradeName} ${s.label}`, h('span', {}, won(s.price))))) : t('noSeats')));
   row(t('ticketAmount'), won(amount));
   row(t('bookingFee'), won(0));
   row(t('discount'), won(0));

@@ -129,11 +129,12 @@ window.SeatMap = class SeatMap {
     if (!this.map || !this.width) return;
     const b = this.bounds, pad = this.pitch * 3;
     const w = b.maxX - b.minX + pad * 2, h = b.maxY - b.minY + pad * 2;
-    this.scale = Math.min(this.width / w, this.height / h);
+    const top = 20; // room for the first block's label
+    this.scale = Math.min(this.width / w, (this.height - top) / h);
     this.minScale = this.scale * 0.5;
     this.maxScale = Math.max(this.scale * 4, 48 / this.pitch);
     this.tx = (this.width - (b.maxX - b.minX) * this.scale) / 2 - b.minX * this.scale;
-    this.ty = (this.height - (b.maxY - b.minY) * this.scale) / 2 - b.minY * this.scale;
+    this.ty = top + (this.height - top - (b.maxY - b.minY) * this.scale) / 2 - b.minY * this.scale;
     this.userMoved = false;
     this.draw();
   }
@@ -180,7 +181,7 @@ window.SeatMap = class SeatMap {
     for (const i of selected) {
       const x = this.xs[i] * s + this.tx, y = this.ys[i] * s + this.ty;
       ctx.fillStyle = '#111'; ctx.fillRect(x - half - 1, y - half - 1, size + 2, size + 2);
-      ctx.fillStyle = '#fff'; ctx.fillRect(x - half / 3, y - half / 3, size / 3, size / 3);
+      if (size < 14) { ctx.fillStyle = '#fff'; ctx.fillRect(x - half / 3, y - half / 3, size / 3, size / 3); }
     }
     if (size >= 14) this.drawNumbers(size);
     this.drawGroupLabels();
@@ -194,7 +195,7 @@ window.SeatMap = class SeatMap {
     for (let i = 0; i < this.n; i++) {
       const x = this.xs[i] * s + this.tx, y = this.ys[i] * s + this.ty;
       if (x < 0 || x > this.width || y < 0 || y > this.height) continue;
-      ctx.fillStyle = this.options.isSelected(i) ? '#111' : '#fff';
+      ctx.fillStyle = '#fff';
       ctx.fillText(this.numberOf(i), x, y);
     }
   }
