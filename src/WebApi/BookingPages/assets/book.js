@@ -492,7 +492,7 @@ async function performancePage(performanceId) {
     const o = state.order;
     state.step = 5; renderAll();
     const q = new URLSearchParams({
-      orderId: o.id, amount: String(o.totalAmount), orderName: `${event.title} ${o.seats.length}`,
+      orderId: o.id, amount: String(o.totalAmount), orderName: `${event.title} × ${o.seats.length}`,
       customerName: $('#buyer-name')?.value || '', successUrl: '/book/pay/success', failUrl: '/book/pay/fail',
     });
     location.href = '/payments/simulated/window?' + q;
@@ -570,7 +570,10 @@ async function performancePage(performanceId) {
 }
 
 function fetchMap(performanceId) {
-  return api(`/api/performances/${performanceId}/seats`, { anonymous: true }).then(r => r.body);
+  return api(`/api/performances/${performanceId}/seats`, { anonymous: true }).then(r => {
+    if (!performance.getEntriesByName('map-received').length) performance.mark('map-received');
+    return r.body;
+  });
 }
 
 async function paySuccessPage() {
