@@ -187,6 +187,18 @@ try {
       await shot(page, `booking-40k-${size}`);
     }
 
+    // A performance paced by the waiting room, without a pass: the fan is told and sent to the queue.
+    if (process.env.PACED_PERFORMANCE) {
+      await page.goto(`${base}/book/performances/${process.env.PACED_PERFORMANCE}`);
+      await page.waitForFunction(() => window.__seatMap && window.__seatMap.drawn, null, { timeout: 20000 });
+      const [seat] = await freeSeats(page, 1);
+      await clickSeat(page, seat, touch);
+      await page.click('#done');
+      await page.waitForSelector('#to-queue', { timeout: 20000 });
+      run.queueLink = await page.getAttribute('#to-queue', 'href');
+      run.passMessage = await page.textContent('#alert');
+    }
+
     result.runs[size] = run;
     await context.close();
   }

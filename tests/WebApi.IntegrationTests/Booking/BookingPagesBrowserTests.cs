@@ -14,7 +14,7 @@ namespace Ticketing.WebApi.IntegrationTests.Booking;
 
 /// <summary>
 /// The fans' booking pages in headless Debian chromium (npm playwright-core, no browser download) on a real loopback
-/// Kestrel, at 390×844 (touch) and 1280×800: an unknown account is offered registration; two seats chosen by click
+/// Kestrel, at 390×844 (touch) and 1280×800: an unknown account is offered registration; a paced performance without a pass sends the fan to the queue; two seats chosen by click
 /// on the canvas map are held after a third, taken by someone else meanwhile, is named and dropped; the countdown
 /// shows; a declined payment in the simulated Toss window keeps the seats held and the fan pays again; the tickets
 /// show their QR images; the refund and fee are shown before the fan agrees to cancel; the 40,000-seat map draws.
@@ -42,6 +42,7 @@ public sealed class BookingPagesBrowserTests(ITestOutputHelper output)
             {
                 ["BASE_URL"] = baseUrl,
                 ["PERFORMANCE"] = "1",
+                ["PACED_PERFORMANCE"] = "2",
                 ["LARGE_PERFORMANCE"] = large.ToString(CultureInfo.InvariantCulture),
                 ["OUT_DIR"] = outDir,
                 ["CHROMIUM"] = "/usr/bin/chromium",
@@ -86,6 +87,9 @@ public sealed class BookingPagesBrowserTests(ITestOutputHelper output)
             Assert.Contains("264,000", refund, StringComparison.Ordinal);
             Assert.All(run.GetProperty("ticketsBeforeAgreeing").EnumerateArray(), b => Assert.Contains("valid", b.GetString()!, StringComparison.Ordinal));
             Assert.Contains("264,000", run.GetProperty("cancelledMessage").GetString()!, StringComparison.Ordinal);
+
+            Assert.Equal("/queue/demo", run.GetProperty("queueLink").GetString());
+            Assert.Contains(ko ? "대기열" : "queue", run.GetProperty("passMessage").GetString()!, StringComparison.Ordinal);
 
             Assert.Equal(40_000, run.GetProperty("largeSeats").GetInt32());
             // Reported, not asserted (a shared machine's timing is no test): docs/BENCHMARKS.md records it.

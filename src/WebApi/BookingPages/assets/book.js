@@ -36,7 +36,7 @@ const T = {
     cancelled: '취소되었습니다. {n} 환불이 진행되었습니다.', cancelClosed: '취소 가능 시간이 지났습니다.', continuePay: '결제 계속하기',
     gaveBack: '좌석을 반납했습니다.', error: '문제가 발생했습니다: {message}', retry: '다시 시도', notFound: '페이지를 찾을 수 없습니다.',
     live: '실시간', polling: '몇 초마다 갱신', notTogether: '요청한 등급에 나란히 빈 좌석이 없습니다. 매수를 줄이거나 다른 등급을 선택해 주세요.',
-    orderNo: '예매번호', remaining: '남은 시간', seatLine: '{grade} {label} {price}', perf: '{title} · {date}',
+    orderNo: '예매번호', togetherOff: '이 서버에서는 아직 연석 예매를 이용할 수 없습니다. 좌석을 직접 선택해 주세요.', slowDown: '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.', remaining: '남은 시간', seatLine: '{grade} {label} {price}', perf: '{title} · {date}',
   },
   en: {
     skip: 'Skip to content', loading: 'Loading…', 'nav.orders': 'My orders', 'nav.login': 'Log in', 'nav.logout': 'Log out',
@@ -71,7 +71,7 @@ const T = {
     cancelled: 'Cancelled. {n} has been refunded.', cancelClosed: 'The cancellation deadline has passed.', continuePay: 'Continue to payment',
     gaveBack: 'The seats were given back.', error: 'Something went wrong: {message}', retry: 'Try again', notFound: 'Page not found.',
     live: 'live', polling: 'refreshed every few seconds', notTogether: 'No adjacent free seats of that grade. Try fewer seats or another grade.',
-    orderNo: 'Order no.', remaining: 'Time left', seatLine: '{grade} {label} {price}', perf: '{title} · {date}',
+    orderNo: 'Order no.', togetherOff: 'Seats together is not available on this server yet. Please choose seats on the map.', slowDown: 'Too many requests. Please wait a moment and try again.', remaining: 'Time left', seatLine: '{grade} {label} {price}', perf: '{title} · {date}',
   },
 };
 let lang = localStorage.getItem('lang') || ((navigator.language || 'ko').toLowerCase().startsWith('ko') ? 'ko' : 'en');
@@ -444,6 +444,8 @@ async function performancePage(performanceId) {
     }
     if (e.code?.startsWith('pass.')) { passProblem(e); return; }
     if (e.code === 'seats.not_together') { say(t('notTogether')); alertBox(t('notTogether')); return; }
+    if (e.status === 404 && e.code === 'route.not_found') { say(t('togetherOff')); alertBox(t('togetherOff')); return; }
+    if (e.status === 429) { alertBox(t('slowDown')); return; }
     alertBox(problemText(e));
   }
 
