@@ -501,13 +501,13 @@ async function performancePage(performanceId) {
   }
 
   // ----- the map: load, live updates -----
-  async function reloadMap() { applyMap(await fetchMap(performanceId)); }
+  async function reloadMap(revalidate = false) { const map = await fetchMap(performanceId, revalidate); if (map) applyMap(map); }
   function applyMap(map) {
     if (!state.map) { state.map = map; seatMap.load(map); renderLegend(); return; }
     // A fresh rendering: statuses may have changed under the fan's selection.
-    const si = map.columns.indexOf('status');
+    const si = map.columns.indexOf('status'), ii = map.columns.indexOf('id');
     const changes = [];
-    for (let i = 0; i < map.seats.length; i++) changes.push([map.seats[i][0], map.seats[i][si]]);
+    for (let i = 0; i < map.seats.length; i++) changes.push([map.seats[i][ii], map.seats[i][si]]);
     state.map.version = map.version; state.map.counts = map.counts;
     applyChanges(changes);
   }
@@ -533,7 +533,7 @@ async function performancePage(performanceId) {
     const startPolling = () => {
       if (poll) return;
       liveEl.textContent = '⟳ ' + t('polling');
-      poll = setInterval(() => reloadMap().catch(() => {}), 4000);
+      poll = setInterval(() => reloadMap(true).catch(() => {}), 4000);
     };
     if (!window.EventSource) { startPolling(); return; }
     const es = new EventSource(`/api/performances/${performanceId}/seats/stream`);
@@ -571,11 +571,18 @@ async function performancePage(performanceId) {
   live();
 }
 
-function fetchMap(performanceId) {
-  return api(`/api/performances/${performanceId}/seats`, { anonymous: true }).then(r => {
-    if (!performance.getEntriesByName('map-received').length) performance.mark('map-received');
-    return r.body;
-  });
+// The map, revalidated with its ETag: a refetch while no seat changed is a 304 and costs nothing to parse.
+const mapTags = new Map();
+async function fetchMap(performanceId, revalidate = false) {
+  const headers = { accept: 'application/json' };
+  if (revalidate && mapTags.has(performanceId)) headers['if-none-match'] = mapTags.get(performanceId);
+  const r = await fetch(`/api/performances/${performanceId}/seats`, { headers });
+  if (r.status === 304) return null;
+  if (!r.ok) throw new ApiError(r.status, await r.json().catch(() => null));
+  if (r.headers.get('etag')) mapTags.set(performanceId, r.headers.get('etag'));
+  const body = await r.json();
+  if (!performance.getEntriesByName('map-received').length) performance.mark('map-received');
+  return body;
 }
 
 async function paySuccessPage() {
