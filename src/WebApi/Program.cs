@@ -100,6 +100,7 @@ var app = builder.Build();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.MapBookingPages();
 app.MapServiceTelemetry();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -59,5 +59,9 @@ public sealed record GatewayPayment(
 /// </summary>
 public interface ISimulatedCheckout
 {
-    string Authorize(string orderId, long amount, string orderName);
+    /// <summary>
+    /// Authorizes a payment. With <paramref name="testCode"/> its confirmation answers that Toss error code, as the
+    /// <c>TossPayments-Test-Code</c> header would: a decline code refuses it, a transient code leaves the outcome unknown.
+    /// </summary>
+    string Authorize(string orderId, long amount, string orderName, string? testCode = null);
 }

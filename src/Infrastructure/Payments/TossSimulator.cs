@@ -79,12 +79,12 @@ public sealed class TossSimulator(TimeProvider clock, string secretKey) : ISimul
     public int Refunds => Volatile.Read(ref _refunds);
 
     /// <summary>The widget: the buyer chose a card and authenticated; the merchant has 10 minutes to confirm.</summary>
-    public string Authorize(string orderId, long amount, string orderName)
+    public string Authorize(string orderId, long amount, string orderName, string? testCode = null)
     {
         var key = "tsim" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N")[..12];
         lock (_gate)
         {
-            _payments[key] = new SimulatedPayment(key, orderId, orderName, amount, clock.GetUtcNow());
+            _payments[key] = new SimulatedPayment(key, orderId, orderName, amount, clock.GetUtcNow()) { TestCode = testCode };
         }
 
         return key;
@@ -265,7 +265,7 @@ public sealed class TossSimulator(TimeProvider clock, string secretKey) : ISimul
                 return Error(payment.FailureCode!, payment.FailureMessage!, StatusOf(payment.FailureCode!));
         }
 
-        if (request.TestCode is { Length: > 0 } testCode && secretKey.StartsWith("test_sk", StringComparison.Ordinal))
+        if ((request.TestCode is { Length: > 0 } ? request.TestCode : payment.TestCode) is { Length: > 0 } testCode && secretKey.StartsWith("test_sk", StringComparison.Ordinal))
         {
             var status = StatusOf(testCode);
             if (!Transient.Contains(testCode) && status < 500 && testCode != "ALREADY_PROCESSED_PAYMENT")
@@ -421,6 +421,9 @@ public sealed class TossSimulator(TimeProvider clock, string secretKey) : ISimul
         public string? FailureCode { get; set; }
 
         public string? FailureMessage { get; set; }
+
+        /// <summary>The Toss error code every confirmation of this payment answers (chosen in the simulated window).</summary>
+        public string? TestCode { get; init; }
 
         public List<JsonObject> Cancels { get; } = [];
     }

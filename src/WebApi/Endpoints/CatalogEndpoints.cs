@@ -18,6 +18,7 @@ internal static class CatalogEndpoints
         group.MapGet("/events", SearchPublishedEvents).ProducesValidationProblem();
         group.MapGet("/events/{eventId:long}", GetPublishedEvent).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/performances/{performanceId:long}", GetPublishedPerformance).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/cancellation-policy", GetCancellationPolicy);
         group.MapGet("/performances/{performanceId:long}/seats", GetSeatMapOfPerformance)
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .Produces(StatusCodes.Status304NotModified)
@@ -49,6 +50,10 @@ internal static class CatalogEndpoints
     /// <summary>A performance of a published event.</summary>
     public static async Task<Results<Ok<PerformanceDto>, ProblemHttpResult>> GetPublishedPerformance(long performanceId, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
         (await mediator.Send(new GetPerformance(performanceId), cancellationToken)).ToOk(context);
+
+    /// <summary>The cancellation deadline (minutes before the show) and the fee schedule a paid order gets.</summary>
+    public static async Task<Ok<Ticketing.Application.Payments.CancellationPolicyDto>> GetCancellationPolicy(IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new Ticketing.Application.Payments.GetCancellationPolicy(), cancellationToken));
 
     /// <summary>
     /// Every seat with its label, position, grade, price and status (available / held / sold). Rendered at most

@@ -42,6 +42,10 @@ internal static class OrderEndpoints
         orders.MapGet("/orders/{orderId}", GetMyOrder).ProducesProblem(StatusCodes.Status404NotFound);
         orders.MapDelete("/orders/{orderId}", CancelMyOrder).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapGet("/me/orders", ListOrdersOfMe).ProducesValidationProblem();
+        orders.MapGet("/orders/{orderId}/cancellation", QuoteCancellationOfMyOrder)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapPost("/orders/{orderId}/cancellation", CancelMyPaidOrder)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -97,6 +101,16 @@ internal static class OrderEndpoints
         string orderId, CancellationRequest? body, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
         OrderMapping.TryParseNumber(orderId, out var id)
             ? (await mediator.Send(new Ticketing.Application.Payments.CancelPaidOrder(context.User.UserId(), id, body?.SeatIds), cancellationToken)).ToOk(context)
+            : NotFound(context);
+
+    /// <summary>
+    /// What cancelling seats of a paid order (all when <c>seatIds</c> is absent) would refund now, and the fee: read it
+    /// before agreeing; nothing changes. 409 after the cancellation deadline or for seats not live in the order.
+    /// </summary>
+    public static async Task<Results<Ok<Ticketing.Application.Payments.CancellationQuoteDto>, ProblemHttpResult>> QuoteCancellationOfMyOrder(
+        string orderId, HttpContext context, IMediator mediator, CancellationToken cancellationToken, long[]? seatIds = null) =>
+        OrderMapping.TryParseNumber(orderId, out var id)
+            ? (await mediator.Send(new Ticketing.Application.Payments.QuoteCancellation(context.User.UserId(), id, seatIds), cancellationToken)).ToOk(context)
             : NotFound(context);
 
     /// <summary>The caller's orders, newest first.</summary>

@@ -50,14 +50,17 @@ internal static class PaymentEndpoints
             : TypedResults.Accepted($"/api/orders/{result.Value.OrderId}", result.Value);
     }
 
-    /// <summary>Simulated provider only: authorizes a payment for the caller's pending order and returns its paymentKey.</summary>
+    /// <summary>
+    /// Simulated provider only: authorizes a payment for the caller's pending order and returns its paymentKey.
+    /// <c>outcome</c> (<c>approve</c>, <c>decline</c>, <c>unknown</c>) picks what its confirmation will answer.
+    /// </summary>
     public static async Task<Results<Ok<SimulatedCheckoutDto>, ProblemHttpResult>> StartMySimulatedCheckout(
         SimulatedCheckoutRequest body, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
         OrderMapping.TryParseNumber(body.OrderId, out var id)
-            ? (await mediator.Send(new StartSimulatedCheckout(context.User.UserId(), id), cancellationToken)).ToOk(context)
+            ? (await mediator.Send(new StartSimulatedCheckout(context.User.UserId(), id, body.Outcome), cancellationToken)).ToOk(context)
             : Ticketing.Application.Common.Error.NotFound("order.not_found", "You have no order with this id.").ToProblem(context);
 }
 
 public sealed record ConfirmPaymentRequest(string? PaymentKey, string? OrderId, long? Amount);
 
-public sealed record SimulatedCheckoutRequest(string? OrderId);
+public sealed record SimulatedCheckoutRequest(string? OrderId, string? Outcome = null);
