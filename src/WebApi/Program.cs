@@ -65,6 +65,7 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin))
     .AddAdminDashboardPolicy();
 
+builder.Services.AddAccountSecurity(builder.Configuration);
 builder.Services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -98,6 +99,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapServiceTelemetry();
 app.UseAuthentication();
+SecurityStamps.UseRevokedTokensAsAnonymous(app);
 app.UseAuthorization();
 app.UseRateLimiter();
 
