@@ -32,7 +32,7 @@ internal sealed class SecurityStamps(IServiceScopeFactory scopes) : IClaimsTrans
 
         if (!Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
             || !Guid.TryParse(principal.FindFirstValue(StampClaim), out var stamp)
-            || await CurrentAsync(userId) != stamp)
+            || !await IsCurrentAsync(userId, stamp))
         {
             // Revoked (or issued before stamps existed): the request goes on as anonymous, so it is answered 401.
             return new ClaimsPrincipal(new ClaimsIdentity());
@@ -41,7 +41,7 @@ internal sealed class SecurityStamps(IServiceScopeFactory scopes) : IClaimsTrans
         return principal;
     }
 
-    /// <summary>Forgets this instance's copy after the account's stamp changed.</summary>
+    /// <summary>Forgets this instance's copy after the account's stamp changed (tokens under the old one are refused at once).</summary>
     public void Forget(Guid userId) => _stamps.Remove(userId);
 
     public void Dispose() => _stamps.Dispose();
@@ -61,17 +61,35 @@ internal sealed class SecurityStamps(IServiceScopeFactory scopes) : IClaimsTrans
         return next(context);
     });
 
-    private async ValueTask<Guid?> CurrentAsync(Guid userId)
+    /// <summary>
+    /// The cached stamp answers most requests. A token with another stamp makes this instance read the stamp again
+    /// once (the stamp may have changed on another instance, e.g. a new login after a role change there); a stamp
+    /// found stale is then refused from the cache for <see cref="CacheLifetime"/>.
+    /// </summary>
+    private async ValueTask<bool> IsCurrentAsync(Guid userId, Guid stamp)
     {
-        if (_stamps.TryGetValue(userId, out Guid? known))
+        if (_stamps.TryGetValue(userId, out Guid? known) && known == stamp)
         {
-            return known;
+            return true;
+        }
+
+        var refused = (userId, stamp);
+        if (_stamps.TryGetValue(refused, out _))
+        {
+            return false;
         }
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IAppDbContext>();
         var current = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => (Guid?)u.SecurityStamp).SingleOrDefaultAsync();
-        _stamps.Set(userId, current, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = CacheLifetime });
-        return current;
+        var entry = new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = CacheLifetime };
+        _stamps.Set(userId, current, entry);
+        if (current == stamp)
+        {
+            return true;
+        }
+
+        _stamps.Set(refused, true, entry);
+        return false;
     }
 }
