@@ -66,6 +66,7 @@ builder.Services.AddAuthorizationBuilder()
     .AddAdminDashboardPolicy();
 
 builder.Services.AddTrustedProxies(builder.Configuration);
+builder.Services.AddAccountSecurity(builder.Configuration);
 builder.Services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -103,6 +104,7 @@ app.UseStatusCodePages();
 app.MapBookingPages();
 app.MapServiceTelemetry();
 app.UseAuthentication();
+SecurityStamps.UseRevokedTokensAsAnonymous(app);
 app.UseAuthorization();
 app.UseRateLimiter();
 

@@ -6,12 +6,44 @@ namespace Ticketing.Domain.UnitTests;
 public sealed class UserTests
 {
     [Theory]
-    [InlineData("fan@example.com", "FAN@EXAMPLE.COM")]
-    [InlineData("  Fan@Example.COM ", "FAN@EXAMPLE.COM")]
-    [InlineData("ünï@example.com", "ÜNÏ@EXAMPLE.COM")]
-    public void Normalize_trims_and_upper_cases_invariantly(string email, string expected)
+    [InlineData("fan@example.com", "fan@example.com")]
+    [InlineData("  Fan@Example.COM ", "fan@example.com")]
+    [InlineData("\uFF21\uFF44\uFF4D\uFF49\uFF4E@demo.ticketing", "admin@demo.ticketing")]
+    [InlineData("ünï@example.com", "ünï@example.com")]
+    public void Normalize_folds_compatibility_forms_and_lower_cases_invariantly(string email, string expected)
     {
         Assert.Equal(expected, User.Normalize(email));
+    }
+
+    [Theory]
+    [InlineData("admin@demo.ticketing", true)]
+    [InlineData("\uFF21\uFF44\uFF4D\uFF49\uFF4E@demo.ticketing", true)]
+    [InlineData("adm\u0131n@demo.ticketing", false)]
+    [InlineData("\u0430dmin@demo.ticketing", false)]
+    [InlineData("admin@demo.tick\u0435ting", false)]
+    [InlineData("a@b@c", false)]
+    [InlineData("@demo.ticketing", false)]
+    public void Only_addresses_that_are_ascii_after_normalisation_are_acceptable(string email, bool acceptable)
+    {
+        Assert.Equal(acceptable, EmailAddress.IsAcceptable(email));
+    }
+
+    [Fact]
+    public void The_dotless_i_never_normalises_to_an_ascii_address()
+    {
+        Assert.NotEqual(User.Normalize("admin@demo.ticketing"), User.Normalize("adm\u0131n@demo.ticketing"));
+    }
+
+    [Fact]
+    public void A_role_change_revokes_the_accounts_tokens_and_the_same_role_does_not()
+    {
+        var user = User.Register("fan@example.com", "Fan", "hash", Role.Fan, Now);
+        var stamp = user.SecurityStamp;
+
+        user.ChangeRole(Role.Fan);
+        Assert.Equal(stamp, user.SecurityStamp);
+        user.ChangeRole(Role.Organizer);
+        Assert.NotEqual(stamp, user.SecurityStamp);
     }
 
     [Fact]
@@ -20,7 +52,7 @@ public sealed class UserTests
         var user = User.Register(" fan@example.com ", " ", "hash", Role.Fan, Now);
 
         Assert.Equal("fan@example.com", user.Email);
-        Assert.Equal("FAN@EXAMPLE.COM", user.NormalizedEmail);
+        Assert.Equal("fan@example.com", user.NormalizedEmail);
         Assert.Equal("fan@example.com", user.DisplayName);
         Assert.Equal(Role.Fan, user.Role);
         Assert.NotEqual(Guid.Empty, user.Id);

@@ -148,7 +148,7 @@ public sealed class AccountEndpointsTests(TicketingApiFactory factory)
     }
 
     [Fact]
-    public async Task Refresh_reads_the_accounts_current_role()
+    public async Task A_role_change_revokes_the_refresh_token_and_the_next_login_carries_the_new_role()
     {
         var email = UniqueEmail();
         var account = await _api.RegisterAsync(email);
@@ -157,8 +157,9 @@ public sealed class AccountEndpointsTests(TicketingApiFactory factory)
         (await admin.PutAsJsonAsync($"/api/admin/users/{account.GetProperty("id").GetGuid()}/role", new { role = "organizer" })).Dispose();
 
         using var response = await _api.Anonymous().PostAsJsonAsync("/api/accounts/refresh", new { refreshToken = tokens.GetProperty("refreshToken").GetString() });
-        var renewed = await response.Content.ReadFromJsonAsync<JsonElement>();
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "account.invalid_refresh_token");
 
+        var renewed = await _api.LoginAsync(email, "password-1");
         using var organizer = factory.CreateApiClient(renewed.GetProperty("accessToken").GetString());
         Assert.Equal(HttpStatusCode.OK, (await organizer.GetAsync("/api/organizer/events")).StatusCode);
     }

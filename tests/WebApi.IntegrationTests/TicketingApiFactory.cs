@@ -55,6 +55,8 @@ public class TicketingApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
         builder.UseSetting("RateLimits:AuthPerMinute", AuthPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("RateLimits:LoginBurstPerAccount", "100000");
+        builder.UseSetting("RateLimits:ConfirmBurst", "100000");
         // These catalog tests need no background jobs.
         builder.UseSetting("Jobs:Enabled", "false");
         if (SeatMapCacheMilliseconds is { } cacheMilliseconds)

@@ -15,6 +15,8 @@ public interface IAppDbContext
 {
     DbSet<User> Users { get; }
 
+    DbSet<RefreshToken> RefreshTokens { get; }
+
     DbSet<Event> Events { get; }
 
     DbSet<Performance> Performances { get; }

@@ -20,7 +20,9 @@ public sealed class RegisterValidator : AbstractValidator<Register>
 
     public RegisterValidator()
     {
-        RuleFor(x => x.Email).NotEmpty().MaximumLength(User.MaxEmailLength).EmailAddress();
+        RuleFor(x => x.Email).NotEmpty().MaximumLength(User.MaxEmailLength).EmailAddress()
+            .Must(Ticketing.Domain.Accounts.EmailAddress.IsAcceptable)
+            .WithMessage("Use an email address written in ASCII letters, digits and symbols (look-alike characters are refused).");
         RuleFor(x => x.Password).NotEmpty().MinimumLength(MinPasswordLength).MaximumLength(MaxPasswordLength);
         RuleFor(x => x.DisplayName).MaximumLength(User.MaxDisplayNameLength);
     }

@@ -81,10 +81,9 @@ public sealed partial class ConfirmPaymentHandler(
         }
 
         var result = await ConfirmAsync(order, paymentKey, request.Amount!.Value, request.AccessPass, record, cancellationToken);
-        if (record is not null && record.CompletedAt is null)
+        if (record is not null)
         {
-            // Outcomes that did not commit the record with their own transaction (refusals before calling Toss).
-            await CompleteRecordAsync(record, result, cancellationToken);
+            await SettleRecordAsync(record.Id, result);
         }
 
         return result;
@@ -168,14 +167,7 @@ public sealed partial class ConfirmPaymentHandler(
                 // Seats stay held past the normal deadline while reconciliation finds out.
                 PaymentMetrics.Unknown();
                 await completion.ExtendLockAsync(order, order.ExpiresAt + policy.Value.MaxUnknownHold);
-                var pending = mapper.Pending(order);
-                if (record is not null)
-                {
-                    record.Complete(StoredOutcome.Of(pending), clock.GetUtcNow());
-                    await db.SaveChangesAsync(CancellationToken.None);
-                }
-
-                return pending;
+                return mapper.Pending(order);
             }
 
             default:
@@ -200,7 +192,6 @@ public sealed partial class ConfirmPaymentHandler(
                     {
                         Data = new Dictionary<string, object?> { ["tossCode"] = code, ["orderId"] = order.Number },
                     };
-                record?.Complete(StoredOutcome.Of(error), clock.GetUtcNow());
                 await db.SaveChangesAsync(CancellationToken.None);
                 return error;
             }
@@ -242,12 +233,33 @@ public sealed partial class ConfirmPaymentHandler(
             : (existing, null);
     }
 
-    private async Task CompleteRecordAsync(IdempotencyRecord record, Result<PaymentResultDto> result, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps the answer under the key when it is final (<see cref="IdempotentOutcome"/>), and deletes the record
+    /// otherwise, so that a retry with the same key is processed again instead of replaying a transient answer. A
+    /// payment that committed its record with its own transaction is left as it is.
+    /// </summary>
+    private async Task SettleRecordAsync(long recordId, Result<PaymentResultDto> result)
     {
-        var tracked = db.ChangeTracker.Entries<IdempotencyRecord>().Any(e => e.Entity == record)
-            ? record
-            : await db.IdempotencyRecords.SingleAsync(r => r.Id == record.Id, cancellationToken);
-        tracked.Complete(result.IsSuccess ? StoredOutcome.Of(result.Value) : StoredOutcome.Of(result.Error!), clock.GetUtcNow());
+        foreach (var entry in db.ChangeTracker.Entries<IdempotencyRecord>().ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
+
+        var stored = await db.IdempotencyRecords.SingleOrDefaultAsync(r => r.Id == recordId, CancellationToken.None);
+        if (stored is null || stored.CompletedAt is not null)
+        {
+            return;
+        }
+
+        if (IdempotentOutcome.IsFinal(result))
+        {
+            stored.Complete(result.IsSuccess ? StoredOutcome.Of(result.Value) : StoredOutcome.Of(result.Error!), clock.GetUtcNow());
+        }
+        else
+        {
+            db.IdempotencyRecords.Remove(stored);
+        }
+
         await db.SaveChangesAsync(CancellationToken.None);
     }
 

@@ -41,7 +41,7 @@ public sealed partial class PaymentCompletion(
         {
             // Never record a payment that does not match the order; refund it instead.
             LogMismatch(logger, order.Id, payment.TotalAmount, order.TotalAmount);
-            return await CompensateAsync(order, payment, record, cancellationToken);
+            return await CompensateAsync(order, payment, cancellationToken);
         }
 
         var startsAt = await db.Performances.AsNoTracking().Where(p => p.Id == order.PerformanceId).Select(p => p.StartsAt).SingleAsync(cancellationToken);
@@ -68,12 +68,12 @@ public sealed partial class PaymentCompletion(
                 return mapper.Paid(current, recorded, issued);
             }
 
-            return await CompensateAsync(order, payment, record, cancellationToken);
+            return await CompensateAsync(order, payment, cancellationToken);
         }
         catch (DbUpdateException ex)
         {
             LogCommitFailed(logger, ex, order.Id, payment.PaymentKey);
-            return await CompensateAsync(order, payment, record, cancellationToken);
+            return await CompensateAsync(order, payment, cancellationToken);
         }
 
         LogPaid(logger, order.Id, payment.PaymentKey, payment.TotalAmount);
@@ -170,7 +170,7 @@ public sealed partial class PaymentCompletion(
         }
     }
 
-    private async Task<Result<PaymentResultDto>> CompensateAsync(Order order, GatewayPayment payment, IdempotencyRecord? record, CancellationToken cancellationToken)
+    private async Task<Result<PaymentResultDto>> CompensateAsync(Order order, GatewayPayment payment, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var cancel = await gateway.CancelAsync(payment.PaymentKey, $"void-{order.Number}", "The order could not be recorded; the payment is voided.", null, CancellationToken.None);
@@ -189,13 +189,8 @@ public sealed partial class PaymentCompletion(
             var fresh = await db.Orders.Include(o => o.Lines).SingleAsync(o => o.Id == order.Id, cancellationToken);
             if (fresh.Status is OrderStatus.PaymentPending or OrderStatus.Pending)
             {
+                // The idempotency record is not completed: this answer is not final (the confirmation settles it).
                 fresh.ReleaseUnpaid(clock.GetUtcNow(), keepChecking: false);
-                if (record is not null && db.IdempotencyRecords.Local.All(r => r.Id != record.Id))
-                {
-                    var stored = await db.IdempotencyRecords.SingleAsync(r => r.Id == record.Id, cancellationToken);
-                    stored.Complete(StoredOutcome.Of(error), clock.GetUtcNow());
-                }
-
                 await db.SaveChangesAsync(cancellationToken);
                 await SeatRelease.ReleaseAsync(seatLock, fresh, logger);
             }

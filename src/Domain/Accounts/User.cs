@@ -18,7 +18,7 @@ public sealed class User
 
     public string Email { get; private set; }
 
-    /// <summary>Upper-invariant email, unique: the login key.</summary>
+    /// <summary>The email as <see cref="EmailAddress.Normalize"/> makes it (NFKC, lower case, ASCII), unique: the login key.</summary>
     public string NormalizedEmail { get; private set; }
 
     public string DisplayName { get; private set; }
@@ -28,6 +28,12 @@ public sealed class User
     public Role Role { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>
+    /// Changes whenever the account's tokens must stop working (a role change, a refresh token used twice). Every
+    /// access and refresh token carries the stamp it was issued under.
+    /// </summary>
+    public Guid SecurityStamp { get; private set; }
 
     public static User Register(string email, string displayName, string passwordHash, Role role, DateTimeOffset now)
     {
@@ -43,12 +49,24 @@ public sealed class User
             PasswordHash = passwordHash,
             Role = role,
             CreatedAt = now,
+            SecurityStamp = Guid.NewGuid(),
         };
     }
 
-    public static string Normalize(string email) => email.Trim().ToUpperInvariant();
+    public static string Normalize(string email) => EmailAddress.Normalize(email);
 
-    public void ChangeRole(Role role) => Role = role;
+    /// <summary>A new role; the tokens issued under the old one stop working (a demotion takes effect at once).</summary>
+    public void ChangeRole(Role role)
+    {
+        if (role != Role)
+        {
+            Role = role;
+            RevokeTokens();
+        }
+    }
+
+    /// <summary>Every access and refresh token issued so far stops working.</summary>
+    public void RevokeTokens() => SecurityStamp = Guid.NewGuid();
 
     public void ChangePasswordHash(string passwordHash)
     {

@@ -23,21 +23,14 @@ internal sealed class AccessPassGate(AccessPassVerifier verifier, AccessPassBind
 
     private async ValueTask<AccessPassCheck> CheckPassAsync(string? pass, long performanceId, string? waitingRoomId, Guid accountId, CancellationToken cancellationToken)
     {
-        AccessPassResult result;
-        try
-        {
-            result = await verifier.VerifyAsync(pass, performanceId, cancellationToken);
-        }
-        catch (HttpRequestException)
-        {
-            return AccessPassCheck.Unavailable;
-        }
+        var result = await verifier.VerifyAsync(pass, performanceId, cancellationToken);
 
         if (!result.IsValid)
         {
             return result.Error switch
             {
                 AccessPassError.Missing => AccessPassCheck.Missing,
+                AccessPassError.KeysUnavailable => AccessPassCheck.Unavailable,
                 AccessPassError.Expired or AccessPassError.NotYetValid => AccessPassCheck.Expired,
                 AccessPassError.WrongPerformance => AccessPassCheck.WrongSale,
                 _ => AccessPassCheck.Invalid,

@@ -13,6 +13,9 @@ internal enum AccessPassError
     WrongAudience,
     WrongIssuer,
     WrongPerformance,
+
+    /// <summary>No key of the waiting room is known and the JWKS cannot be fetched: nobody's pass can be checked.</summary>
+    KeysUnavailable,
 }
 
 /// <summary>The claims of a checked pass.</summary>

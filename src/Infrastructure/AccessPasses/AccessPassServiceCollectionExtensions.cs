@@ -14,9 +14,12 @@ internal static class AccessPassServiceCollectionExtensions
     public static IServiceCollection AddAccessPasses(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AccessPassVerifierOptions>().Bind(configuration.GetSection(SectionName))
-            .Validate(o => o.JwksUrl.IsAbsoluteUri && o.MaxTokenLength > 0 && o.ClockSkew >= TimeSpan.Zero, "AccessPasses settings are not valid.")
+            .Validate(
+                o => o.JwksUrl.IsAbsoluteUri && o.MaxTokenLength > 0 && o.ClockSkew >= TimeSpan.Zero && o.JwksTimeout > TimeSpan.Zero
+                    && o.JwksRetryMinDelay > TimeSpan.Zero && o.JwksRetryMaxDelay >= o.JwksRetryMinDelay,
+                "AccessPasses settings are not valid.")
             .ValidateOnStart();
-        services.AddHttpClient(nameof(AccessPassVerifier), client => client.Timeout = TimeSpan.FromSeconds(3));
+        services.AddHttpClient(nameof(AccessPassVerifier), client => client.Timeout = TimeSpan.FromSeconds(10));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new AccessPassVerifier(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(AccessPassVerifier)),

@@ -15,65 +15,42 @@ namespace Ticketing.Infrastructure.AccessPasses;
 /// expires), so a repeat costs a dictionary lookup. BCL only; safe for concurrent use; register as a singleton.
 /// </summary>
 /// <remarks>
-/// When the JWKS cannot be fetched and the kid is not known, the <see cref="HttpRequestException"/> propagates so the
-/// caller can answer 503 (dependency down) instead of blaming the fan's pass.
+/// The JWKS fetch degrades instead of failing: a fetch that times out, answers an error status or a body that is not a
+/// key set leaves the known keys in use and makes the next attempt wait (exponential back-off from
+/// <see cref="AccessPassVerifierOptions.JwksRetryMinDelay"/> to <see cref="AccessPassVerifierOptions.JwksRetryMaxDelay"/>).
+/// One fetch at a time serves every request that waits for it (single flight), and it is never cancelled by one of
+/// them. Only when no key is known at all is a pass answered <see cref="AccessPassError.KeysUnavailable"/> (503).
 /// </remarks>
 internal sealed class AccessPassVerifier(HttpClient http, AccessPassVerifierOptions options, TimeProvider time)
 {
     private static readonly FrozenDictionary<string, JwksKey> NoKeys = FrozenDictionary<string, JwksKey>.Empty;
 
     private readonly ConcurrentDictionary<string, AccessPassClaims> _verified = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private readonly Lock _flight = new();
+    private Task? _fetch;
     private FrozenDictionary<string, JwksKey> _keys = NoKeys;
     private long _lastFetchTicks;
+    private long _nextAttemptTicks;
+    private int _failures;
 
     /// <summary>How many of the waiting room's keys this instance knows (fetched earlier).</summary>
     public int KnownKeyCount => _keys.Count;
 
+    /// <summary>JWKS fetches that failed in a row (0 after a success).</summary>
+    public int ConsecutiveFailures => Volatile.Read(ref _failures);
+
     /// <summary>
-    /// Fetches the JWKS now when no key is known yet (readiness); true when keys are known or the JWKS answered. What
-    /// it fetches is kept, as a fetch for an unknown kid would keep it.
+    /// Fetches the JWKS now when no key is known yet (readiness) and the back-off allows it; true when keys are known.
+    /// What it fetches is kept, as a fetch for an unknown kid would keep it.
     /// </summary>
     public async Task<bool> EnsureKeysAsync(CancellationToken cancellationToken)
     {
-        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (_keys.Count == 0 && time.GetUtcNow().UtcTicks >= Volatile.Read(ref _nextAttemptTicks))
         {
-            if (_keys.Count > 0)
-            {
-                return true;
-            }
-
-            byte[] json;
-            try
-            {
-                json = await http.GetByteArrayAsync(options.JwksUrl, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return false; // the client's own timeout
-            }
-
-            try
-            {
-                _keys = JwksKeySet.Parse(json);
-            }
-            catch (JsonException)
-            {
-                return false;
-            }
-
-            Volatile.Write(ref _lastFetchTicks, time.GetUtcNow().UtcTicks);
-            return true;
+            await RefreshOnceAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        finally
-        {
-            _refresh.Release();
-        }
+
+        return _keys.Count > 0;
     }
 
     public async ValueTask<AccessPassResult> VerifyAsync(string? token, long performanceId, CancellationToken cancellationToken = default)
@@ -107,7 +84,16 @@ internal sealed class AccessPassVerifier(HttpClient http, AccessPassVerifierOpti
             return AccessPassResult.Fail(header);
         }
 
-        var key = await FindKeyAsync(kid!, now, cancellationToken).ConfigureAwait(false);
+        JwksKey? key;
+        try
+        {
+            key = await FindKeyAsync(kid!, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JwksUnavailableException)
+        {
+            return AccessPassResult.Fail(AccessPassError.KeysUnavailable);
+        }
+
         if (key is null)
         {
             return AccessPassResult.Fail(AccessPassError.UnknownKey);
@@ -381,45 +367,84 @@ internal sealed class AccessPassVerifier(HttpClient http, AccessPassVerifierOpti
     {
         var nowTicks = now.UtcTicks;
         var keys = _keys;
-        var stale = nowTicks - Volatile.Read(ref _lastFetchTicks) > options.JwksMaxAge.Ticks;
-        if (keys.TryGetValue(kid, out var key) && !stale)
+        var sinceFetch = nowTicks - Volatile.Read(ref _lastFetchTicks);
+        var stale = sinceFetch > options.JwksMaxAge.Ticks;
+        var known = keys.TryGetValue(kid, out var key);
+        if (known && !stale)
         {
             return key;
         }
 
-        if (!stale && nowTicks - Volatile.Read(ref _lastFetchTicks) < options.MinJwksRefreshInterval.Ticks)
+        // An unknown kid refreshes fresh keys at most once per interval (forged kids must not flood the waiting room),
+        // and after a failure nothing is fetched before the back-off has passed.
+        var mayFetch = (stale || keys.Count == 0 || sinceFetch >= options.MinJwksRefreshInterval.Ticks)
+            && nowTicks >= Volatile.Read(ref _nextAttemptTicks);
+        if (mayFetch)
         {
-            return null;
+            await RefreshOnceAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            keys = _keys;
+            known = keys.TryGetValue(kid, out key);
         }
 
-        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (known)
         {
-            // Another caller may have refreshed while this one waited.
-            var last = Volatile.Read(ref _lastFetchTicks);
-            if (nowTicks - last >= options.MinJwksRefreshInterval.Ticks || nowTicks - last > options.JwksMaxAge.Ticks)
-            {
-                byte[] json;
-                try
-                {
-                    json = await http.GetByteArrayAsync(options.JwksUrl, cancellationToken).ConfigureAwait(false);
-                }
-                catch (HttpRequestException) when (key is not null)
-                {
-                    // A routine refresh failed but this kid is already trusted: keep it and try again after the interval.
-                    Volatile.Write(ref _lastFetchTicks, nowTicks - options.JwksMaxAge.Ticks + options.MinJwksRefreshInterval.Ticks);
-                    return key;
-                }
+            // Fresh, or stale because the waiting room cannot be reached: a trusted key stays trusted until a fetch
+            // that works says otherwise.
+            return key;
+        }
 
-                _keys = JwksKeySet.Parse(json);
-                Volatile.Write(ref _lastFetchTicks, nowTicks);
+        return keys.Count == 0 ? throw new JwksUnavailableException() : null;
+    }
+
+    /// <summary>The fetch in flight, or a new one: every caller that needs keys now waits for the same attempt.</summary>
+    private Task RefreshOnceAsync()
+    {
+        lock (_flight)
+        {
+            if (_fetch is { IsCompleted: false } running)
+            {
+                return running;
+            }
+
+            _fetch = Task.Run(RefreshAsync);
+            return _fetch;
+        }
+    }
+
+    private async Task RefreshAsync()
+    {
+        FrozenDictionary<string, JwksKey>? fetched = null;
+        using (var timeout = new CancellationTokenSource(options.JwksTimeout))
+        {
+            try
+            {
+                var json = await http.GetByteArrayAsync(options.JwksUrl, timeout.Token).ConfigureAwait(false);
+                fetched = JwksKeySet.Parse(json);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or IOException)
+            {
+                // Unreachable, an error status, our timeout or the client's (TaskCanceledException), or a body that is
+                // not JSON: all the same to a fan. The known keys stay in use.
+                fetched = null;
             }
         }
-        finally
+
+        var nowTicks = time.GetUtcNow().UtcTicks;
+        if (fetched is { Count: > 0 })
         {
-            _refresh.Release();
+            _keys = fetched;
+            Volatile.Write(ref _lastFetchTicks, nowTicks);
+            Volatile.Write(ref _failures, 0);
+            Volatile.Write(ref _nextAttemptTicks, 0);
+            return;
         }
 
-        return _keys.TryGetValue(kid, out key) ? key : null;
+        // A key set without a single usable key is taken as a broken answer, not as "trust nothing any more".
+        var failures = Interlocked.Increment(ref _failures);
+        var delay = options.JwksRetryMinDelay.Ticks * (1L << Math.Min(failures - 1, 20));
+        Volatile.Write(ref _nextAttemptTicks, nowTicks + Math.Min(delay, options.JwksRetryMaxDelay.Ticks));
     }
 }
+
+/// <summary>No key of the waiting room is known and none could be fetched: passes cannot be checked at all (503).</summary>
+internal sealed class JwksUnavailableException() : Exception("The waiting room's keys are not known and could not be fetched.");

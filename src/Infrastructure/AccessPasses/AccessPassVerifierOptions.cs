@@ -19,6 +19,15 @@ internal sealed class AccessPassVerifierOptions
     /// <summary>Known keys are re-fetched after this long even without an unknown kid, so removed keys stop being trusted.</summary>
     public TimeSpan JwksMaxAge { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>One JWKS fetch gives up after this long (the known keys stay in use).</summary>
+    public TimeSpan JwksTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>After a failed fetch the next waits this long, doubling with each failure in a row...</summary>
+    public TimeSpan JwksRetryMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>...up to this long.</summary>
+    public TimeSpan JwksRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Bound on remembered successful verifications.</summary>
     public int MaxCachedPasses { get; set; } = 100_000;
 

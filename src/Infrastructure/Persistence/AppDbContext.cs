@@ -17,6 +17,8 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 {
     public DbSet<User> Users => Set<User>();
 
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
     public DbSet<Event> Events => Set<Event>();
 
     public DbSet<Performance> Performances => Set<Performance>();

@@ -63,20 +63,37 @@ internal sealed partial class DatabaseInitializer(
             return;
         }
 
+        if (!EmailAddress.IsAcceptable(email))
+        {
+            LogAdminEmailRefused(logger);
+            throw new InvalidOperationException(
+                "Admin:Email is not an acceptable address: after NFKC normalisation it must be plain ASCII with one '@'. Set Admin:Email to another address.");
+        }
+
         var normalized = User.Normalize(email);
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
         if (user is null)
         {
             db.Users.Add(User.Register(email, "Administrator", hasher.Hash(password), Role.Admin, clock.GetUtcNow()));
             LogAdminCreated(logger, email);
+            await db.SaveChangesAsync(cancellationToken);
         }
         else if (user.Role != Role.Admin)
         {
-            user.ChangeRole(Role.Admin);
+            // Someone registered the configured address themselves (or it was demoted): promoting it would hand the
+            // admin role to whoever chose that password. Refuse to start instead.
+            LogAdminIsSelfRegistered(logger, user.Id);
+            throw new InvalidOperationException(
+                "Admin:Email names an existing account that is not an admin; an existing account is never promoted at start-up. "
+                + "Set Admin:Email to an address without an account, or have an existing admin grant the role (PUT /api/admin/users/{id}/role).");
         }
-
-        await db.SaveChangesAsync(cancellationToken);
     }
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Admin:Email names the existing non-admin account {UserId}; it is not promoted and the service does not start. Set Admin:Email to an address without an account.")]
+    private static partial void LogAdminIsSelfRegistered(ILogger logger, Guid userId);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Admin:Email is refused: after NFKC normalisation it must be plain ASCII with one '@'.")]
+    private static partial void LogAdminEmailRefused(ILogger logger);
 
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Database migrated ({Provider})")]
     private static partial void LogMigrated(ILogger logger, string provider);

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -51,40 +52,62 @@ internal static class AccountEndpoints
         return result.ToCreated(context, _ => "/api/me");
     }
 
-    /// <summary>Exchanges an email and password for a bearer token (and a refresh token).</summary>
-    public static async Task<Results<SignInHttpResult, ProblemHttpResult>> LogIn(LoginRequest body, IMediator mediator, HttpContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Exchanges an email and password for a bearer token (and a refresh token). Attempts are limited per account
+    /// (normalised email) as well as per address; a refusal reads the same whether the account exists or not.
+    /// </summary>
+    public static async Task<Results<SignInHttpResult, ProblemHttpResult>> LogIn(LoginRequest body, IMediator mediator, LoginThrottle throttle, HttpContext context, CancellationToken cancellationToken)
     {
+        if (throttle.Attempt(body.Email) is { } tooMany)
+        {
+            return tooMany.ToProblem(context);
+        }
+
         var result = await mediator.Send(new Login(body.Email ?? string.Empty, body.Password ?? string.Empty), cancellationToken);
         if (!result.IsSuccess)
         {
             return result.Error!.ToProblem(context);
         }
 
-        return TypedResults.SignIn(UserClaims.ToPrincipal(result.Value), authenticationScheme: BearerTokenDefaults.AuthenticationScheme);
+        var session = await mediator.Send(new StartSession(result.Value.Id), cancellationToken);
+        return session.IsSuccess
+            ? TypedResults.SignIn(UserClaims.ToPrincipal(session.Value), authenticationScheme: BearerTokenDefaults.AuthenticationScheme)
+            : session.Error!.ToProblem(context);
     }
 
-    /// <summary>Exchanges a refresh token for a new bearer token; the account's current role is read again.</summary>
+    /// <summary>
+    /// Exchanges a refresh token, once, for new tokens (the account's current role is read again). A refresh token
+    /// used a second time ends every session of the account: 401 <c>account.refresh_token_reused</c>.
+    /// </summary>
     public static async Task<Results<SignInHttpResult, ProblemHttpResult>> Refresh(
         RefreshRequest body,
         IOptionsMonitor<BearerTokenOptions> tokenOptions,
         TimeProvider clock,
         IMediator mediator,
+        SecurityStamps stamps,
         HttpContext context,
         CancellationToken cancellationToken)
     {
-        var invalid = Error.Unauthorized("account.invalid_refresh_token", "The refresh token is invalid or expired. Log in again.");
         var ticket = string.IsNullOrEmpty(body.RefreshToken)
             ? null
             : tokenOptions.Get(BearerTokenDefaults.AuthenticationScheme).RefreshTokenProtector.Unprotect(body.RefreshToken);
-        if (ticket?.Properties.ExpiresUtc is not { } expires || expires <= clock.GetUtcNow() || ticket.Principal.Identity?.IsAuthenticated != true)
+        var principal = ticket?.Principal;
+        if (ticket?.Properties.ExpiresUtc is not { } expires || expires <= clock.GetUtcNow() || principal?.Identity?.IsAuthenticated != true
+            || !Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
+            || !Guid.TryParse(principal.FindFirstValue(SecurityStamps.RefreshTokenClaim), out var tokenId)
+            || !Guid.TryParse(principal.FindFirstValue(SecurityStamps.StampClaim), out var stamp))
         {
-            return invalid.ToProblem(context);
+            return RefreshSessionHandler.Invalid.ToProblem(context);
         }
 
-        var account = await mediator.Send(new GetAccount(ticket.Principal.UserId()), cancellationToken);
-        return account.IsSuccess
-            ? TypedResults.SignIn(UserClaims.ToPrincipal(account.Value), authenticationScheme: BearerTokenDefaults.AuthenticationScheme)
-            : invalid.ToProblem(context);
+        var session = await mediator.Send(new RefreshSession(userId, tokenId, stamp), cancellationToken);
+        if (!session.IsSuccess)
+        {
+            stamps.Forget(userId);
+            return session.Error!.ToProblem(context);
+        }
+
+        return TypedResults.SignIn(UserClaims.ToPrincipal(session.Value), authenticationScheme: BearerTokenDefaults.AuthenticationScheme);
     }
 
     /// <summary>The caller's account.</summary>
@@ -92,8 +115,13 @@ internal static class AccountEndpoints
         (await mediator.Send(new GetAccount(context.User.UserId()), cancellationToken)).ToOk(context);
 
     /// <summary>Admin: makes an account a fan, an organizer or an admin.</summary>
-    public static async Task<Results<Ok<AccountDto>, ProblemHttpResult>> ChangeUserRole(Guid userId, ChangeRoleRequest body, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
-        (await mediator.Send(new ChangeRole(userId, body.Role ?? string.Empty), cancellationToken)).ToOk(context);
+    /// <remarks>The account's tokens stop working at once; it logs in again to get tokens with the new role.</remarks>
+    public static async Task<Results<Ok<AccountDto>, ProblemHttpResult>> ChangeUserRole(Guid userId, ChangeRoleRequest body, IMediator mediator, SecurityStamps stamps, HttpContext context, CancellationToken cancellationToken)
+    {
+        var result = await mediator.Send(new ChangeRole(userId, body.Role ?? string.Empty), cancellationToken);
+        stamps.Forget(userId);
+        return result.ToOk(context);
+    }
 }
 
 public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName);

@@ -10,11 +10,15 @@ namespace Ticketing.WebApi.Endpoints;
 /// <summary>Payment confirmation (Toss-style) and, with the simulated provider, a stand-in for the payment widget.</summary>
 internal static class PaymentEndpoints
 {
+    public const string ConfirmRateLimit = "payments.confirm";
+
     public static IEndpointRouteBuilder MapPaymentEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/payments").WithTags("Payments").RequireAuthorization()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapPost("/confirm", ConfirmMyPayment)
+            .RequireRateLimiting(ConfirmRateLimit)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -6,12 +6,15 @@ namespace Ticketing.WebApi.Infrastructure;
 
 internal static class UserClaims
 {
-    public static ClaimsPrincipal ToPrincipal(AccountDto account) => new(new ClaimsIdentity(
+    /// <summary>The claims of a session's tokens: the account, its security stamp and the refresh token handed out.</summary>
+    public static ClaimsPrincipal ToPrincipal(SessionDto session) => new(new ClaimsIdentity(
         [
-            new Claim(ClaimTypes.NameIdentifier, account.Id.ToString()),
-            new Claim(ClaimTypes.Email, account.Email),
-            new Claim(ClaimTypes.Name, account.DisplayName),
-            new Claim(ClaimTypes.Role, account.Role),
+            new Claim(ClaimTypes.NameIdentifier, session.Account.Id.ToString()),
+            new Claim(ClaimTypes.Email, session.Account.Email),
+            new Claim(ClaimTypes.Name, session.Account.DisplayName),
+            new Claim(ClaimTypes.Role, session.Account.Role),
+            new Claim(SecurityStamps.StampClaim, session.SecurityStamp.ToString()),
+            new Claim(SecurityStamps.RefreshTokenClaim, session.RefreshTokenId.ToString()),
         ],
         authenticationType: "ticketing"));
 

@@ -280,7 +280,7 @@ public sealed class ConfirmPaymentTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Replay_of_an_unknown_outcome_answers_payment_pending_without_a_second_confirmation()
+    public async Task A_retry_of_an_unknown_outcome_reads_the_order_again_and_answers_payment_pending_without_a_second_confirmation()
     {
         Gateway.ConfirmAsync(default!, default!, default, default).ReturnsForAnyArgs(PaymentPorts.UnknownOutcome);
         await Handle(Confirm(key: "idem-1"));
@@ -289,11 +289,11 @@ public sealed class ConfirmPaymentTests : IAsyncLifetime, IDisposable
 
         Assert.Equal("paymentPending", replay.Value.Status);
         await Gateway.ReceivedWithAnyArgs(1).ConfirmAsync(default!, default!, default, default);
-        Assert.NotNull(Assert.Single(await Database.ReadAllAsync<IdempotencyRecord>()).CompletedAt);
+        Assert.Empty(await Database.ReadAllAsync<IdempotencyRecord>()); // not final, so not kept under the key
     }
 
     [Fact]
-    public async Task Approved_payment_that_cannot_be_recorded_is_voided_and_its_replay_says_so_without_charging_again()
+    public async Task Approved_payment_that_cannot_be_recorded_is_voided_and_a_retry_is_refused_without_charging_again()
     {
         Gateway.ConfirmAsync(default!, default!, default, default).ReturnsForAnyArgs(PaymentPorts.ApprovedOutcome(_order));
         Gateway.CancelAsync(default!, default!, default!, default, default).ReturnsForAnyArgs(PaymentPorts.Cancelled);
@@ -309,9 +309,10 @@ public sealed class ConfirmPaymentTests : IAsyncLifetime, IDisposable
         Assert.Empty(await Database.ReadAllAsync<Payment>());
         Assert.Empty(await Database.ReadAllAsync<Ticket>());
 
-        var replay = await Handle(Confirm(key: "idem-1"));
+        var retry = await Handle(Confirm(key: "idem-1"));
 
-        AssertError(replay, ErrorKind.Unavailable, "payment.not_recorded");
+        // The 503 was not kept under the key; the retry is judged afresh, and the voided order is no longer payable.
+        AssertError(retry, ErrorKind.Conflict, "order.not_payable");
         await Gateway.ReceivedWithAnyArgs(1).ConfirmAsync(default!, default!, default, default);
     }
 

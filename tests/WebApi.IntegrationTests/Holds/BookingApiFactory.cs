@@ -35,6 +35,8 @@ public sealed class BookingApiFactory : WebApplicationFactory<Program>
             ["Admin:Password"] = "admin-test-1",
             ["DataProtection:KeysPath"] = Path.Combine(Folder, "keys"),
             ["RateLimits:AuthPerMinute"] = "100000",
+            ["RateLimits:LoginBurstPerAccount"] = "100000",
+            ["RateLimits:ConfirmBurst"] = "100000",
             ["RateLimits:HoldBurst"] = "100000",
             ["RateLimits:HoldsPerMinute"] = "1000000",
             ["Jobs:Enabled"] = jobs ? "true" : "false",

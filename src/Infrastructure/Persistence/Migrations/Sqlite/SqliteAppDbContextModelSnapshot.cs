@@ -60,6 +60,40 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("IdempotencyRecords");
                 });
 
+            modelBuilder.Entity("Ticketing.Domain.Accounts.RefreshToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("FamilyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UsedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FamilyId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("RefreshTokens");
+                });
+
             modelBuilder.Entity("Ticketing.Domain.Accounts.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -91,6 +125,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<int>("Role")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SecurityStamp")
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
@@ -568,6 +605,15 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("ExpiresAt");
 
                     b.ToTable("AccessPassBinding");
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Accounts.RefreshToken", b =>
+                {
+                    b.HasOne("Ticketing.Domain.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Ticketing.Domain.Catalog.Performance", b =>

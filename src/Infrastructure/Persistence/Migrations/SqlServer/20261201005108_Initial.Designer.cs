@@ -12,7 +12,7 @@ using Ticketing.Infrastructure.Persistence;
 namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerAppDbContext))]
-    [Migration("20261130211827_Initial")]
+    [Migration("20261201005108_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -70,6 +70,40 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("IdempotencyRecords");
                 });
 
+            modelBuilder.Entity("Ticketing.Domain.Accounts.RefreshToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("FamilyId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FamilyId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("RefreshTokens");
+                });
+
             modelBuilder.Entity("Ticketing.Domain.Accounts.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -101,6 +135,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<int>("Role")
                         .HasColumnType("int");
+
+                    b.Property<Guid>("SecurityStamp")
+                        .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
 
@@ -588,6 +625,15 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("ExpiresAt");
 
                     b.ToTable("AccessPassBinding");
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Accounts.RefreshToken", b =>
+                {
+                    b.HasOne("Ticketing.Domain.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Ticketing.Domain.Catalog.Performance", b =>
