@@ -36,7 +36,7 @@ internal sealed partial class StartupTasks(
             if (store.ListRooms().Count == 0)
             {
                 var now = time.GetUtcNow();
-                store.PutRoom(new RoomDefinition(DemoRoomId, [1, 2], 1, 0, AdminEndpoints.DefaultPassLifetimeSeconds, now, RoomMode.Open), now.ToUnixTimeMilliseconds(), random.NextSeed());
+                store.PutRoom(new RoomDefinition(DemoRoomId, [2], 1, 0, AdminEndpoints.DefaultPassLifetimeSeconds, now, RoomMode.Open), now.ToUnixTimeMilliseconds(), random.NextSeed());
                 LogDemoRoom(logger, DemoRoomId);
             }
         }
@@ -57,6 +57,6 @@ internal sealed partial class StartupTasks(
     [LoggerMessage(Level = LogLevel.Information, Message = "Signing passes with key {Kid}")]
     private static partial void LogSigningKey(ILogger logger, string kid);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded demo room '{RoomId}' (performances 1 and 2, 60 fans per minute); queue page at /queue/{RoomId}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded demo room '{RoomId}' (performance 2, 60 fans per minute); queue page at /queue/{RoomId}")]
     private static partial void LogDemoRoom(ILogger logger, string roomId);
 }

@@ -27,7 +27,7 @@ internal sealed class WaitingRoomOptions
     /// <summary>A waiting fan who has not asked for this long loses the place.</summary>
     public int AbandonAfterSeconds { get; set; } = 300;
 
-    /// <summary>Seed the demo room (performances 1 and 2) when the store has no room.</summary>
+    /// <summary>Seed the demo room (performance 2, the one the demo paces) when the store has no room.</summary>
     public bool SeedDemoRoom { get; set; } = true;
 
     public PassOptions Pass { get; set; } = new();

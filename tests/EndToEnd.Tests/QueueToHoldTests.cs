@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ticketing.EndToEnd.Tests.Infrastructure;
+
+namespace Ticketing.EndToEnd.Tests;
+
+/// <summary>
+/// A fan's way through the product on one origin: without a pass the paced performance is refused with the queue's
+/// address; after the queue admits them, the pass lives in the gateway's cookie alone and the hold goes through.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class QueueToHoldTests(TicketingStack stack)
+{
+    [Fact]
+    public async Task A_fan_without_a_pass_is_sent_to_the_queue_and_once_admitted_holds_with_the_cookie_alone()
+    {
+        var cookies = new CookieContainer();
+        using var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false };
+        using var http = new HttpClient(handler) { BaseAddress = new Uri(stack.GatewayUrl) };
+        var login = await http.PostAsJsonAsync("/api/accounts/login", new { email = "fan@demo.ticketing", password = "fan-demo-1" });
+        Assert.True(login.IsSuccessStatusCode, await login.Content.ReadAsStringAsync() + stack.Logs);
+        http.DefaultRequestHeaders.Authorization = new("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+
+        // No pass: the API call is refused by the gateway, naming the room; a browser is sent to the queue page.
+        var refused = await http.PostAsJsonAsync("/api/performances/2/holds", new { seatIds = new[] { 5101L, 5102L } });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("pass.required", problem.GetProperty("code").GetString());
+        Assert.Equal("demo", problem.GetProperty("roomId").GetString());
+        Assert.Equal("/queue/demo", problem.GetProperty("queueUrl").GetString());
+        using (var page = new HttpRequestMessage(HttpMethod.Get, "/book/performances/2"))
+        {
+            page.Headers.Accept.ParseAdd("text/html");
+            var redirected = await http.SendAsync(page);
+            Assert.Equal(HttpStatusCode.Redirect, redirected.StatusCode);
+            Assert.Equal("/queue/demo", redirected.Headers.Location?.OriginalString);
+        }
+
+        // Join and follow the status until admitted (the demo room admits one fan a second).
+        var join = await http.PostAsync("/api/rooms/demo/join", null);
+        Assert.True(join.IsSuccessStatusCode, await join.Content.ReadAsStringAsync());
+        var ticket = (await join.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticket").GetString();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var status = new HttpRequestMessage(HttpMethod.Get, "/api/rooms/demo/status");
+            status.Headers.Add("X-Queue-Ticket", ticket);
+            var answer = await (await http.SendAsync(status)).Content.ReadFromJsonAsync<JsonElement>();
+            if (answer.GetProperty("state").GetString() == "admitted")
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "not admitted within 60 s: " + answer);
+            // The product's own pacing is real time here (a real process); wait as the queue page does.
+            await Task.Delay(Math.Clamp(answer.TryGetProperty("pollAfterMs", out var poll) ? poll.GetInt32() : 500, 100, 1000));
+        }
+
+        var passCookie = cookies.GetCookies(new Uri(stack.GatewayUrl)).Cast<Cookie>().Single(c => c.Name == "wr_pass_demo");
+        Assert.True(passCookie.HttpOnly);
+
+        // The hold carries no pass header: the gateway takes it from the cookie, and the WebApi checks it again.
+        var held = await http.PostAsJsonAsync("/api/performances/2/holds", new { seatIds = new[] { 5101L, 5102L } });
+        Assert.True(held.StatusCode == HttpStatusCode.Created, await held.Content.ReadAsStringAsync() + stack.Logs);
+
+        // The booking page itself is now served, not redirected.
+        using var booking = new HttpRequestMessage(HttpMethod.Get, "/book/performances/2");
+        booking.Headers.Accept.ParseAdd("text/html");
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(booking)).StatusCode);
+    }
+}
