@@ -58,10 +58,10 @@ Behind it:
   API docs          $API_URL/docs          (OpenAPI: $API_URL/openapi/v1.json)
   Waiting-room docs $ROOM_URL/docs         (OpenAPI: $ROOM_URL/openapi/v1.json)
   Metrics, health   $API_URL/metrics  $API_URL/health/ready  (the same on $ROOM_URL)
-  Admin dashboard   $API_URL/admin
+  Admin dashboard   $ROOM_URL/admin        (through the gateway, where its links to the other admin pages work; also $API_URL/admin)
   Organizer sales   $ROOM_URL/organizer/   (through the gateway; straight on the WebApi: $API_URL/organizer/)
   Waiting rooms     $ROOM_URL/waitingroom/admin   (log in with the waiting-room admin key below)
-  Jobs (Hangfire)   $API_URL/hangfire      (admins: log in on /admin first)
+  Jobs (Hangfire)   $ROOM_URL/hangfire     (admins: log in on /admin first; also $API_URL/hangfire)
   Events            $API_URL/api/events
 
 Demo accounts (embedded default only):

@@ -111,12 +111,21 @@ try {
     run.rivalHold = taken.status;
     run.takenLabel = seats[2].label;
     await page.click('#done');
-    await page.waitForFunction(l => document.querySelector('#alert') && !document.querySelector('#alert').hidden && document.querySelector('#alert').textContent.includes(l), seats[2].label, { timeout: 20000 });
-    run.takenMessage = await page.textContent('#alert');
-    run.chosenAfterTaken = await page.$$eval('#chosen li', els => els.map(e => e.textContent));
+    // Read the message and the selection in the same moment they show (the page may go on to hold the other two).
+    const seen = await page.waitForFunction(l => {
+      const alert = document.querySelector('#alert');
+      if (!alert || alert.hidden || !alert.textContent.includes(l)) return null;
+      return { message: alert.textContent, chosen: [...document.querySelectorAll('#chosen li')].map(e => e.textContent) };
+    }, seats[2].label, { timeout: 20000 });
+    ({ message: run.takenMessage, chosen: run.chosenAfterTaken } = await seen.jsonValue());
 
-    // Hold the two left: step 03 with a countdown, summary with the seats and cancellation terms.
-    await page.click('#done');
+    // Hold the two left: step 03 with a countdown, summary with the seats and cancellation terms. When the live
+    // seat stream told the page first, the seat was dropped before the hold and the first "done" already held the
+    // other two; when the hold answered 409 first, the fan presses "done" again.
+    await page.waitForFunction(() => document.querySelector('#countdown')
+      || (document.querySelector('#done') && !document.querySelector('#done').disabled && document.querySelector('#done').offsetParent !== null), null, { timeout: 20000 });
+    run.heldBeforeSecondDone = !!(await page.$('#countdown'));
+    if (!run.heldBeforeSecondDone) await page.click('#done');
     await page.waitForSelector('#countdown', { timeout: 20000 });
     await page.waitForFunction(() => /\d+:\d\d/.test(document.querySelector('#countdown').textContent), null, { timeout: 5000 });
     run.countdown = await page.textContent('#countdown');
