@@ -19,6 +19,7 @@ internal sealed partial class RedisSeatChangeBus(
     RedisConnection connection,
     SeatChangeHub hub,
     IOptions<SeatLockOptions> options,
+    TimeProvider clock,
     ILogger<RedisSeatChangeBus> logger) : ISeatChangeBus
 {
     private const string PublishScript = """
@@ -37,7 +38,8 @@ internal sealed partial class RedisSeatChangeBus(
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // The first attempt is awaited, so a host that starts with Redis up streams from its first request.
+        // The first attempt is awaited, so a host that starts with Redis up streams from its first request. The bound
+        // is the wall clock's on purpose: it limits start-up, it is not a timer of the product's.
         _subscribing = SubscribeAsync();
         await Task.WhenAny(_subscribing, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken)).ConfigureAwait(false);
     }
@@ -69,7 +71,7 @@ internal sealed partial class RedisSeatChangeBus(
                     LogSubscribeFailed(logger, ex);
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(1), clock).ConfigureAwait(false);
             }
         }
     }
