@@ -110,22 +110,24 @@ try {
     const taken = await api(`/api/performances/${perf}/holds`, { method: 'POST', token: rival, body: { seatIds: [seats[2].id] } });
     run.rivalHold = taken.status;
     run.takenLabel = seats[2].label;
-    await page.click('#done');
-    // Read the message and the selection in the same moment they show (the page may go on to hold the other two).
-    const seen = await page.waitForFunction(l => {
+    // The page learns that the seat is taken either from the live seat stream (it drops the seat and names it at
+    // once) or from the hold's 409 when the fan presses "done" first. Either way the seat is named, the other two
+    // stay chosen; read the message and the selection as they show, before the fan acts again.
+    const takenShown = l => {
       const alert = document.querySelector('#alert');
       if (!alert || alert.hidden || !alert.textContent.includes(l)) return null;
       return { message: alert.textContent, chosen: [...document.querySelectorAll('#chosen li')].map(e => e.textContent) };
-    }, seats[2].label, { timeout: 20000 });
+    };
+    let seen = await page.waitForFunction(takenShown, seats[2].label, { timeout: 1500 }).catch(() => null);
+    run.takenFromStream = seen !== null;
+    if (!seen) {
+      await page.click('#done');
+      seen = await page.waitForFunction(takenShown, seats[2].label, { timeout: 20000 });
+    }
     ({ message: run.takenMessage, chosen: run.chosenAfterTaken } = await seen.jsonValue());
 
-    // Hold the two left: step 03 with a countdown, summary with the seats and cancellation terms. When the live
-    // seat stream told the page first, the seat was dropped before the hold and the first "done" already held the
-    // other two; when the hold answered 409 first, the fan presses "done" again.
-    await page.waitForFunction(() => document.querySelector('#countdown')
-      || (document.querySelector('#done') && !document.querySelector('#done').disabled && document.querySelector('#done').offsetParent !== null), null, { timeout: 20000 });
-    run.heldBeforeSecondDone = !!(await page.$('#countdown'));
-    if (!run.heldBeforeSecondDone) await page.click('#done');
+    // Hold the two left: step 03 with a countdown, summary with the seats and cancellation terms.
+    await page.click('#done');
     await page.waitForSelector('#countdown', { timeout: 20000 });
     await page.waitForFunction(() => /\d+:\d\d/.test(document.querySelector('#countdown').textContent), null, { timeout: 5000 });
     run.countdown = await page.textContent('#countdown');
