@@ -40,6 +40,7 @@ wait_healthy() { # name url pid
 # The WaitingRoom is the fans' gateway: it proxies everything it does not serve itself to the WebApi.
 export Gateway__Destinations__0=${Gateway__Destinations__0:-$API_URL}
 export AccessPasses__JwksUrl=${AccessPasses__JwksUrl:-$ROOM_URL/.well-known/jwks.json}
+export WaitingRoom__FanIdentity__JwksUrl=${WaitingRoom__FanIdentity__JwksUrl:-$API_URL/.well-known/fan-identity/jwks.json}
 if [ -d src/WaitingRoom ]; then start waitingroom WaitingRoom "$ROOM_URL"; fi
 start webapi WebApi "$API_URL"
 if [ -d src/WaitingRoom ]; then wait_healthy WaitingRoom "$ROOM_URL"; fi

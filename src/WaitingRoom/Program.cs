@@ -7,6 +7,7 @@ using Ticketing.WaitingRoom;
 using Ticketing.WaitingRoom.Endpoints;
 using Ticketing.WaitingRoom.Errors;
 using Ticketing.WaitingRoom.Gateway;
+using Ticketing.WaitingRoom.Identity;
 using Ticketing.WaitingRoom.Passes;
 using Ticketing.Telemetry;
 using Ticketing.WaitingRoom.Queue;
@@ -58,6 +59,16 @@ services.AddSingleton(sp =>
     var pass = sp.GetRequiredService<IOptions<WaitingRoomOptions>>().Value.Pass;
     return new PassIssuer(sp.GetRequiredService<SigningKeyRing>(), pass.Issuer, pass.Audience);
 });
+// Account rooms: the fan id is derived from the account with a key derived from the ticket key (the same on every
+// instance); the WebApi's fan identity is checked with its identity JWKS.
+services.AddSingleton(sp => new AccountFanIds(KeyMaterial.TicketKey(
+    sp.GetRequiredService<IOptions<WaitingRoomOptions>>().Value,
+    KeyMaterial.ResolveDirectory(sp.GetRequiredService<IOptions<WaitingRoomOptions>>().Value, sp.GetRequiredService<IHostEnvironment>()))));
+services.AddHttpClient(nameof(FanIdentityVerifier), client => client.Timeout = TimeSpan.FromSeconds(10));
+services.AddSingleton(sp => new FanIdentityVerifier(
+    sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(FanIdentityVerifier)),
+    sp.GetRequiredService<IOptions<WaitingRoomOptions>>().Value.FanIdentity,
+    sp.GetRequiredService<TimeProvider>()));
 services.AddSingleton<QueueService>();
 services.AddHostedService<StartupTasks>();
 services.AddGateway(); // after StartupTasks: the rooms are read once the demo room is seeded

@@ -37,6 +37,46 @@ internal sealed class WaitingRoomOptions
     public PollingOptions Polling { get; set; } = new();
 
     public JoinRateLimitOptions JoinRateLimit { get; set; } = new();
+
+    public FanIdentityOptions FanIdentity { get; set; } = new();
+
+    /// <summary>
+    /// Origins (scheme://host[:port]) besides the waiting room's own from which a browser may join. A join whose
+    /// <c>Origin</c> header names any other site is refused (403), so another site cannot reset a fan's place.
+    /// </summary>
+    public List<string> JoinAllowedOrigins { get; set; } = [];
+}
+
+/// <summary>Checking the WebApi's fan identity at join (account rooms).</summary>
+internal sealed class FanIdentityOptions
+{
+    /// <summary>The WebApi's <c>/.well-known/fan-identity/jwks.json</c>.</summary>
+    public Uri JwksUrl { get; set; } = new("http://localhost:5000/.well-known/fan-identity/jwks.json");
+
+    public string Issuer { get; set; } = "ticketing-webapi";
+
+    public string Audience { get; set; } = "waiting-room";
+
+    /// <summary>Tolerance for clocks that disagree, applied to <c>exp</c> and <c>iat</c>.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>An unknown <c>kid</c> triggers at most one JWKS fetch per this interval (forged kids cannot flood the WebApi).</summary>
+    public TimeSpan MinJwksRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Known keys are fetched again after this long, so removed keys stop being trusted.</summary>
+    public TimeSpan JwksMaxAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>One JWKS fetch gives up after this long (the known keys stay in use).</summary>
+    public TimeSpan JwksTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>After a failed fetch the next waits this long, doubling with each failure in a row...</summary>
+    public TimeSpan JwksRetryMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>...up to this long.</summary>
+    public TimeSpan JwksRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Identities longer than this are refused before any parsing.</summary>
+    public int MaxTokenLength { get; set; } = 2048;
 }
 
 internal enum StoreKind
@@ -154,6 +194,22 @@ internal sealed class WaitingRoomOptionsValidator(IConfiguration configuration) 
         if (options.JoinRateLimit.PermitLimit < 1 || options.JoinRateLimit.WindowSeconds < 1)
         {
             failures.Add("WaitingRoom:JoinRateLimit needs PermitLimit >= 1 and WindowSeconds >= 1.");
+        }
+
+        var identity = options.FanIdentity;
+        if (!identity.JwksUrl.IsAbsoluteUri || string.IsNullOrWhiteSpace(identity.Issuer) || string.IsNullOrWhiteSpace(identity.Audience)
+            || identity.ClockSkew < TimeSpan.Zero || identity.JwksTimeout <= TimeSpan.Zero || identity.JwksRetryMinDelay <= TimeSpan.Zero
+            || identity.JwksRetryMaxDelay < identity.JwksRetryMinDelay || identity.MaxTokenLength < 64)
+        {
+            failures.Add("WaitingRoom:FanIdentity needs an absolute JwksUrl, an Issuer and an Audience, and positive timeouts and delays.");
+        }
+
+        foreach (var origin in options.JoinAllowedOrigins)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.AbsolutePath != "/")
+            {
+                failures.Add($"WaitingRoom:JoinAllowedOrigins: '{origin}' is not an origin (scheme://host[:port]).");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,8 +1,9 @@
 namespace Ticketing.Application.Abstractions;
 
 /// <summary>
-/// Checks a waiting-room access pass for a performance with the waiting room's public keys alone, and binds the
-/// pass to the first account that uses it.
+/// Checks a waiting-room access pass for a performance with the waiting room's public keys alone. A pass whose
+/// subject is an account (an account room) is good for that account only; a pass of an anonymous room is bound to the
+/// first account that uses it.
 /// </summary>
 public interface IAccessPassGate
 {
@@ -25,8 +26,11 @@ public enum AccessPassCheck
     /// <summary>A genuine pass, but for another sale (room or performance).</summary>
     WrongSale,
 
-    /// <summary>A genuine pass already used by another account.</summary>
+    /// <summary>A genuine pass of an anonymous room already used by another account.</summary>
     BoundToAnotherAccount,
+
+    /// <summary>A genuine pass of an account room, issued to another account (its <c>sub</c> is not the caller).</summary>
+    IssuedToAnotherAccount,
 
     /// <summary>The waiting room's keys could not be fetched to check an unknown key.</summary>
     Unavailable,

@@ -15,6 +15,7 @@ public static class AccessPassErrors
             AccessPassCheck.Expired => Error.Unauthorized("pass.expired", "The access pass has expired or is not valid yet. Ask the waiting room for your status again.") with { Data = room },
             AccessPassCheck.WrongSale => Error.Forbidden("pass.wrong_sale", "The access pass is for another sale.") with { Data = room },
             AccessPassCheck.BoundToAnotherAccount => Error.Forbidden("pass.bound_to_another_account", "The access pass is already in use by another account; passes cannot be shared."),
+            AccessPassCheck.IssuedToAnotherAccount => Error.Forbidden("pass.other_account", "The access pass was issued to another account; sign in with the account that queued, or join the waiting room with yours."),
             AccessPassCheck.Unavailable => Error.Unavailable("pass.keys_unavailable", "Access passes cannot be checked right now; try again in a moment.", TimeSpan.FromSeconds(2)),
             _ => Error.Unauthorized("pass.invalid", "The access pass is not valid.") with { Data = room },
         };

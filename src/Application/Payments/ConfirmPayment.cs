@@ -15,8 +15,12 @@ namespace Ticketing.Application.Payments;
 /// A fan confirms the payment the widget authorized. <paramref name="IdempotencyKey"/> is the client's optional
 /// <c>Idempotency-Key</c> header: a repeat with the same key gets the first answer.
 /// </summary>
-/// <param name="AccessPass">The waiting room's pass, required to start a payment on a paced performance.</param>
-public sealed record ConfirmPayment(Guid FanId, string? PaymentKey, string? OrderId, long? Amount, string? IdempotencyKey = null, string? AccessPass = null)
+/// <remarks>
+/// Paying needs no waiting-room pass, even on a paced performance: the order carries its admission. The pass was
+/// checked when the seats were held, and it covers choosing seats only; the hold's deadline covers paying. A pass
+/// that expired while the fan was on the payment window must not refuse a payment the card already authorized.
+/// </remarks>
+public sealed record ConfirmPayment(Guid FanId, string? PaymentKey, string? OrderId, long? Amount, string? IdempotencyKey = null)
     : IRequest<Result<PaymentResultDto>>;
 
 public sealed class ConfirmPaymentValidator : AbstractValidator<ConfirmPayment>
@@ -36,7 +40,6 @@ public sealed partial class ConfirmPaymentHandler(
     IPaymentGateway gateway,
     PaymentCompletion completion,
     IMapper mapper,
-    IAccessPassGate passes,
     IUniqueViolationDetector uniqueViolations,
     TimeProvider clock,
     IOptions<PaymentPolicy> policy,
@@ -80,7 +83,7 @@ public sealed partial class ConfirmPaymentHandler(
             record = claimed.Value.Record;
         }
 
-        var result = await ConfirmAsync(order, paymentKey, request.Amount!.Value, request.AccessPass, record, cancellationToken);
+        var result = await ConfirmAsync(order, paymentKey, request.Amount!.Value, record, cancellationToken);
         if (record is not null)
         {
             await SettleRecordAsync(record.Id, result);
@@ -89,7 +92,7 @@ public sealed partial class ConfirmPaymentHandler(
         return result;
     }
 
-    private async Task<Result<PaymentResultDto>> ConfirmAsync(Order order, string paymentKey, long amount, string? accessPass, IdempotencyRecord? record, CancellationToken cancellationToken)
+    private async Task<Result<PaymentResultDto>> ConfirmAsync(Order order, string paymentKey, long amount, IdempotencyRecord? record, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
 
@@ -115,18 +118,6 @@ public sealed partial class ConfirmPaymentHandler(
                 return Error.Conflict("payment.already_paid", "This order is already paid with another payment.");
             case OrderStatus.PaymentPending:
                 return Error.Conflict("payment.in_progress", "Another payment for this order is being processed; read the order again shortly.");
-        }
-
-        // A paced sale takes a new payment only from the fan the waiting room let in (replays above need no pass).
-        var pacing = await db.Performances.AsNoTracking().Where(p => p.Id == order.PerformanceId)
-            .Select(p => new { p.RequiresQueuePass, p.WaitingRoomId }).SingleAsync(cancellationToken);
-        if (pacing.RequiresQueuePass)
-        {
-            var check = await passes.CheckAsync(accessPass, order.PerformanceId, pacing.WaitingRoomId, order.FanId, cancellationToken);
-            if (check != AccessPassCheck.Accepted)
-            {
-                return AccessPassErrors.For(check, pacing.WaitingRoomId);
-            }
         }
 
         if (amount != order.TotalAmount)

@@ -7,8 +7,10 @@ using Ticketing.Infrastructure.Persistence;
 namespace Ticketing.Infrastructure.AccessPasses;
 
 /// <summary>
-/// Verifies a pass (signature, expiry, audience, sale) and binds it to the first account that presents it. The
-/// binding is a row under a primary key on the pass id, so two instances (or two racing requests) agree on
+/// Verifies a pass (signature, expiry, audience, sale) and checks whose it is. An account room's pass names the
+/// account in <c>sub</c> (a Guid in "D" format; an anonymous room's <c>sub</c> is a 22-character queue ticket id, which
+/// never parses as one): it is good for that account alone, so a leaked pass is worthless to anyone else. An anonymous
+/// room's pass is bound to the first account that presents it. The binding is a row under a primary key on the pass id, so two instances (or two racing requests) agree on
 /// the first account; each instance then remembers it in memory until the pass expires.
 /// </summary>
 internal sealed class AccessPassGate(AccessPassVerifier verifier, AccessPassBindingCache bindings, IServiceScopeFactory scopes, IUniqueViolationDetector uniqueViolations, TimeProvider clock)
@@ -48,9 +50,18 @@ internal sealed class AccessPassGate(AccessPassVerifier verifier, AccessPassBind
             return AccessPassCheck.Invalid;
         }
 
+        if (AccountOf(claims.Subject) is { } issuedTo)
+        {
+            return issuedTo == accountId ? AccessPassCheck.Accepted : AccessPassCheck.IssuedToAnotherAccount;
+        }
+
         var owner = bindings.Find(claims.Jti, clock.GetUtcNow()) ?? await BindAsync(claims, accountId, cancellationToken);
         return owner == accountId ? AccessPassCheck.Accepted : AccessPassCheck.BoundToAnotherAccount;
     }
+
+    /// <summary>The account an account room's pass was issued to, or null for an anonymous room's pass.</summary>
+    internal static Guid? AccountOf(string subject) =>
+        subject.Length == 36 && Guid.TryParseExact(subject, "D", out var account) ? account : null;
 
     private async Task<Guid> BindAsync(AccessPassClaims claims, Guid accountId, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ internal static class AccessPassMetrics
     private static readonly Counter<long> Checks = Meter.CreateCounter<long>(
         "ticketing.accesspasses.checks",
         "{check}",
-        "Waiting-room passes checked on a hold: accepted, missing, invalid, expired, wrong_sale, bound_to_another_account, unavailable (JWKS unreachable).");
+        "Waiting-room passes checked on a hold: accepted, missing, invalid, expired, wrong_sale, bound_to_another_account, other_account, unavailable (JWKS unreachable).");
 
     private static readonly KeyValuePair<string, object?> Accepted = new("result", "accepted");
     private static readonly KeyValuePair<string, object?> Missing = new("result", "missing");
@@ -21,6 +21,7 @@ internal static class AccessPassMetrics
     private static readonly KeyValuePair<string, object?> Expired = new("result", "expired");
     private static readonly KeyValuePair<string, object?> WrongSale = new("result", "wrong_sale");
     private static readonly KeyValuePair<string, object?> BoundToAnotherAccount = new("result", "bound_to_another_account");
+    private static readonly KeyValuePair<string, object?> IssuedToAnotherAccount = new("result", "other_account");
     private static readonly KeyValuePair<string, object?> Unavailable = new("result", "unavailable");
 
     public static void Checked(AccessPassCheck result) => Checks.Add(1, result switch
@@ -30,6 +31,7 @@ internal static class AccessPassMetrics
         AccessPassCheck.Expired => Expired,
         AccessPassCheck.WrongSale => WrongSale,
         AccessPassCheck.BoundToAnotherAccount => BoundToAnotherAccount,
+        AccessPassCheck.IssuedToAnotherAccount => IssuedToAnotherAccount,
         AccessPassCheck.Unavailable => Unavailable,
         _ => Invalid,
     });

@@ -19,7 +19,8 @@ internal sealed record RoomRequest(
     int? MaxActive,
     int? PassLifetimeSeconds,
     DateTimeOffset? OpensAt,
-    string? Mode);
+    string? Mode,
+    string? Identity = null);
 
 internal sealed record RoomResponse(
     string Id,
@@ -29,7 +30,8 @@ internal sealed record RoomResponse(
     int? MaxActive,
     int PassLifetimeSeconds,
     DateTimeOffset OpensAt,
-    string Mode)
+    string Mode,
+    string Identity)
 {
     public static RoomResponse From(RoomDefinition d) => new(
         d.Id,
@@ -39,7 +41,8 @@ internal sealed record RoomResponse(
         d.MaxActive == 0 ? null : d.MaxActive,
         d.PassLifetimeSeconds,
         d.OpensAt,
-        RoomModes.ToWire(d.Mode));
+        RoomModes.ToWire(d.Mode),
+        RoomIdentities.ToWire(d.Identity));
 }
 
 internal sealed record KeyRotationResponse(string Kid, IReadOnlyList<string> PublishedKids);
@@ -116,6 +119,7 @@ internal static class AdminEndpoints
         ValidatePerformances(request.PerformanceIds, required: true, errors);
         var rate = ValidateRate(request, required: true, errors);
         ValidateCommon(request, options.Value, errors, out var mode);
+        var identity = ValidateIdentity(request.Identity, errors);
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -141,7 +145,10 @@ internal static class AdminEndpoints
             request.MaxActive ?? 0,
             request.PassLifetimeSeconds ?? Math.Min(DefaultPassLifetimeSeconds, options.Value.Pass.MaxLifetimeSeconds),
             opensAt,
-            resolvedMode);
+            resolvedMode)
+        {
+            Identity = identity,
+        };
         var created = store.PutRoom(definition, now.ToUnixTimeMilliseconds(), random.NextSeed());
         paced.Refresh();
         var body = RoomResponse.From(store.GetRoom(roomId) ?? definition);
@@ -166,6 +173,11 @@ internal static class AdminEndpoints
         ValidatePerformances(request.PerformanceIds, required: false, errors);
         var rate = ValidateRate(request, required: false, errors);
         ValidateCommon(request, options.Value, errors, out var mode);
+        if (request.Identity is not null)
+        {
+            errors["identity"] = ["A room's identity is chosen when it is created or replaced (PUT), not changed live."];
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -243,6 +255,18 @@ internal static class AdminEndpoints
 
     private static ProblemHttpResult AlreadyOpen() =>
         Problems.Create(StatusCodes.Status409Conflict, "room-already-open", "The room has already opened.", "A room cannot go back to its pre-queue or change its opening time once open.");
+
+    /// <summary><c>account</c> (the default) or <c>anonymous</c>; see docs/FAN-IDENTITY.md.</summary>
+    private static RoomIdentity ValidateIdentity(string? identity, Dictionary<string, string[]> errors)
+    {
+        if (RoomIdentities.TryParse(identity ?? "account", out var parsed))
+        {
+            return parsed;
+        }
+
+        errors["identity"] = ["identity must be account or anonymous."];
+        return RoomIdentity.Account;
+    }
 
     private static void ValidatePerformances(long[]? ids, bool required, Dictionary<string, string[]> errors)
     {

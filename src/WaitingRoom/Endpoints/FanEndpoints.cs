@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Ticketing.WaitingRoom.Errors;
 using Ticketing.WaitingRoom.Gateway;
+using Ticketing.WaitingRoom.Identity;
 using Ticketing.WaitingRoom.Queue;
 using Ticketing.WaitingRoom.Rooms;
 using Ticketing.WaitingRoom.Tickets;
@@ -13,6 +14,7 @@ namespace Ticketing.WaitingRoom.Endpoints;
 internal static class FanEndpoints
 {
     public const string TicketHeader = "X-Queue-Ticket";
+    public const string IdentityHeader = "X-Fan-Identity";
     public const string JoinRateLimitPolicy = "join";
 
     public static string CookieName(string roomId) => "wr_" + roomId;
@@ -22,9 +24,11 @@ internal static class FanEndpoints
         var group = app.MapGroup("/api/rooms/{roomId}").WithTags("Queue");
         group.MapPost("/join", Join).RequireRateLimiting(JoinRateLimitPolicy)
             .WithSummary("Join the room's line (or its pre-queue before opening).")
-            .WithDescription("Answers the fan's status and a queue ticket (also set as the wr_{roomId} cookie). Joining again with the ticket keeps the place.")
+            .WithDescription("Answers the fan's status and a queue ticket (also set as the wr_{roomId} cookie). In an account room (the default) the join carries the WebApi's fan identity in the X-Fan-Identity header and the place belongs to the account: joining again from any device returns it. In an anonymous room, joining again with the ticket keeps the place. A browser's cross-site join (an Origin header of another site) is refused.")
             .WithQueueTicket(required: false)
+            .WithFanIdentity()
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -65,31 +69,65 @@ internal static class FanEndpoints
     private static ProducesResponseTypeMetadata Problem(int status) =>
         new(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]);
 
-    internal static async Task<Results<Ok<FanStatusDto>, ProblemHttpResult>> Join(string roomId, HttpContext http, QueueService queue, QueueTicketCodec tickets)
+    internal static async Task<Results<Ok<FanStatusDto>, ProblemHttpResult>> Join(
+        string roomId,
+        HttpContext http,
+        QueueService queue,
+        QueueTicketCodec tickets,
+        FanIdentityVerifier identities,
+        AccountFanIds accountFanIds,
+        IOptions<WaitingRoomOptions> options,
+        CancellationToken cancellationToken)
     {
         if (!RoomIds.IsValid(roomId))
         {
             return Problems.InvalidRoomId();
         }
 
-        var presented = ReadTicket(http, roomId);
+        if (!JoinOrigins.IsAllowed(http.Request, options.Value.JoinAllowedOrigins))
+        {
+            return JoinOrigins.Refused();
+        }
+
+        var room = await queue.FindRoomAsync(roomId);
+        if (room is null)
+        {
+            return Problems.RoomNotFound(roomId);
+        }
+
         string fanId;
         string ticket;
-        if (presented is null)
+        if (room.Identity == RoomIdentity.Account)
         {
-            ticket = tickets.Issue(roomId);
-            fanId = ticket[..QueueTicketCodec.IdLength];
-        }
-        else if (tickets.TryValidate(roomId, presented, out fanId))
-        {
-            ticket = presented;
+            // The place belongs to the account: from any device, with or without a ticket, the same fan id.
+            var (error, account) = await identities.VerifyAsync(ReadIdentity(http), cancellationToken);
+            if (error != FanIdentityError.None)
+            {
+                return IdentityRefused(http, error);
+            }
+
+            fanId = accountFanIds.FanIdOf(roomId, account);
+            ticket = tickets.Issue(roomId, fanId);
         }
         else
         {
-            return TicketInvalid();
+            var presented = ReadTicket(http, roomId);
+            if (presented is null)
+            {
+                ticket = tickets.Issue(roomId);
+                fanId = ticket[..QueueTicketCodec.IdLength];
+            }
+            else if (tickets.TryValidate(roomId, presented, out fanId))
+            {
+                ticket = presented;
+            }
+            else
+            {
+                return TicketInvalid();
+            }
         }
 
-        var (outcome, status) = await queue.JoinAsync(roomId, fanId, ticket);
+        var (outcome, status) = await queue.JoinAsync(room, fanId, ticket);
         switch (outcome)
         {
             case FanOutcome.RoomNotFound:
@@ -98,16 +136,39 @@ internal static class FanEndpoints
                 return Problems.Create(StatusCodes.Status409Conflict, "room-closed", "The room is closed.", "This waiting room does not accept fans now.");
         }
 
+        // Strict: no other site can make the browser send the ticket, so a cross-site request cannot act as the fan.
         http.Response.Cookies.Append(CookieName(roomId), ticket, new CookieOptions
         {
             HttpOnly = true,
-            SameSite = SameSiteMode.Lax,
+            SameSite = SameSiteMode.Strict,
             Secure = http.Request.IsHttps,
             Path = "/",
             MaxAge = TimeSpan.FromDays(1),
         });
         SetPassCookie(http, status!);
         return TypedResults.Ok(status!);
+    }
+
+    private static string? ReadIdentity(HttpContext http)
+    {
+        var header = http.Request.Headers[IdentityHeader];
+        return header.Count > 0 ? header[0] : null;
+    }
+
+    private static ProblemHttpResult IdentityRefused(HttpContext http, FanIdentityError error)
+    {
+        switch (error)
+        {
+            case FanIdentityError.Missing:
+                return Problems.Create(StatusCodes.Status401Unauthorized, "identity.required", "Sign in to join this waiting room.", $"This room gives one place per account: send the fan identity from the booking API (POST /api/accounts/me/queue-identity) in the {IdentityHeader} header.");
+            case FanIdentityError.Expired:
+                return Problems.Create(StatusCodes.Status401Unauthorized, "identity.expired", "The fan identity has expired.", "Ask the booking API for a new one (POST /api/accounts/me/queue-identity) and join again.");
+            case FanIdentityError.KeysUnavailable:
+                http.Response.Headers.RetryAfter = "2";
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "identity.keys-unavailable", "Fan identities cannot be checked right now.", "Try again in a moment.");
+            default:
+                return Problems.Create(StatusCodes.Status401Unauthorized, "identity.invalid", "The fan identity is not valid.", "It was altered, forged, or issued for another audience.");
+        }
     }
 
     internal static async Task Status(HttpContext http, IServiceProvider services)

@@ -60,6 +60,23 @@ internal static class WaitingRoomOpenApi
             return Task.CompletedTask;
         });
 
+    /// <summary>Documents the <c>X-Fan-Identity</c> header of a join (required in account rooms).</summary>
+    public static TBuilder WithFanIdentity<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = FanEndpoints.IdentityHeader,
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = "The fan identity from the booking API's POST /api/accounts/me/queue-identity (an ES256 JWS for the waiting room). Required in account rooms (the default); ignored in anonymous rooms.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+            return Task.CompletedTask;
+        });
+
     /// <summary>Adds the <c>roomId</c> path parameter to an operation whose handler does not bind it (the status RequestDelegate).</summary>
     public static TBuilder WithRoomIdParameter<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>

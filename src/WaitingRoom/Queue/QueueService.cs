@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Ticketing.WaitingRoom.Identity;
 using Ticketing.WaitingRoom.Passes;
 using Ticketing.WaitingRoom.Rooms;
 using Ticketing.WaitingRoom.Telemetry;
@@ -18,6 +19,7 @@ internal enum FanOutcome
 internal sealed class QueueService(
     IQueueStore store,
     PassIssuer passes,
+    AccountFanIds accountFanIds,
     TimeProvider time,
     RandomSource random,
     IOptions<WaitingRoomOptions> options)
@@ -25,14 +27,17 @@ internal sealed class QueueService(
     private readonly WaitingRoomOptions _options = options.Value;
     private readonly long _abandonAfterMs = options.Value.AbandonAfterSeconds * 1000L;
 
+    public ValueTask<RoomDefinition?> FindRoomAsync(string roomId) => store.GetRoomAsync(roomId);
+
     public async ValueTask<(FanOutcome Outcome, FanStatusDto? Status)> JoinAsync(string roomId, string fanId, string ticket)
     {
         var room = await store.GetRoomAsync(roomId).ConfigureAwait(false);
-        if (room is null)
-        {
-            return (FanOutcome.RoomNotFound, null);
-        }
+        return room is null ? (FanOutcome.RoomNotFound, null) : await JoinAsync(room, fanId, ticket).ConfigureAwait(false);
+    }
 
+    public async ValueTask<(FanOutcome Outcome, FanStatusDto? Status)> JoinAsync(RoomDefinition room, string fanId, string ticket)
+    {
+        var roomId = room.Id;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var view = await store.JoinAsync(roomId, fanId, now, random.NextSeed(), _abandonAfterMs).ConfigureAwait(false);
         switch (view.Kind)
@@ -135,7 +140,9 @@ internal sealed class QueueService(
 
     private FanStatusDto Admitted(RoomDefinition room, string fanId, string? ticket, long issuedAtMs, long expiresAtMs, string jti)
     {
-        var pass = passes.Issue(room.Id, room.PerformanceIds, fanId, issuedAtMs, expiresAtMs, jti);
+        // An account room's pass names the account, so the booking API accepts it from that account alone.
+        var subject = room.Identity == RoomIdentity.Account ? accountFanIds.AccountOf(room.Id, fanId).ToString("D") : fanId;
+        var pass = passes.Issue(room.Id, room.PerformanceIds, subject, issuedAtMs, expiresAtMs, jti);
         WaitingRoomMetrics.PassIssued();
         // The booking page of the room's first performance; the pass goes in the cookie, never in the URL.
         var redirect = room.PerformanceIds.Length == 0

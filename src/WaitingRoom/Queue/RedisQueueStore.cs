@@ -17,7 +17,7 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
     private const long DefinitionCacheMs = 1000;
     private const long Micro = 1_000_000;
 
-    private static readonly RedisValue[] DefinitionFields = ["mode", "rate", "cap", "opens", "life", "perfs"];
+    private static readonly RedisValue[] DefinitionFields = ["mode", "rate", "cap", "opens", "life", "perfs", "idn"];
     private static readonly Script JoinScript = new(RedisScripts.JoinMany);
     private static readonly Script StatusScript = new(RedisScripts.StatusMany);
     private static readonly Script ClaimScript = new(RedisScripts.Claim);
@@ -155,6 +155,7 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
             "opens", room.OpensAt.ToUnixTimeMilliseconds(),
             "life", room.PassLifetimeSeconds,
             "perfs", string.Join(',', room.PerformanceIds),
+            "idn", RoomIdentities.ToWire(room.Identity),
         ];
         return (long)Db.ScriptEvaluate(RedisScripts.Put, Keys(room.Id), args) == 1;
     }
@@ -197,7 +198,11 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
             (int)values[2],
             (int)values[4],
             DateTimeOffset.FromUnixTimeMilliseconds((long)values[3]),
-            mode);
+            mode)
+        {
+            // A room written before rooms had an identity setting has no field: it is an account room, the default.
+            Identity = RoomIdentities.TryParse(values[6].IsNull ? null : values[6].ToString(), out var identity) ? identity : RoomIdentity.Account,
+        };
     }
 
     /// <summary>Batchers per existing room (bounded like the key cache); other ids get throwaway ones.</summary>

@@ -19,7 +19,42 @@ internal sealed record RoomDefinition(
     int MaxActive,
     int PassLifetimeSeconds,
     DateTimeOffset OpensAt,
-    RoomMode Mode);
+    RoomMode Mode)
+{
+    /// <summary>Who may join: signed-in accounts (one place per account; the default) or anyone (a sale without accounts).</summary>
+    public RoomIdentity Identity { get; init; } = RoomIdentity.Account;
+}
+
+/// <summary>How a room knows its fans (see docs/FAN-IDENTITY.md).</summary>
+internal enum RoomIdentity
+{
+    /// <summary>A join carries the WebApi's fan identity; the place and the pass belong to the account.</summary>
+    Account,
+
+    /// <summary>A join needs no account; the place belongs to the queue ticket and the pass to the first account that uses it.</summary>
+    Anonymous,
+}
+
+internal static class RoomIdentities
+{
+    public static string ToWire(RoomIdentity identity) => identity == RoomIdentity.Anonymous ? "anonymous" : "account";
+
+    public static bool TryParse(string? value, out RoomIdentity identity)
+    {
+        switch (value)
+        {
+            case "account":
+                identity = RoomIdentity.Account;
+                return true;
+            case "anonymous":
+                identity = RoomIdentity.Anonymous;
+                return true;
+            default:
+                identity = RoomIdentity.Account;
+                return false;
+        }
+    }
+}
 
 internal static class RoomModes
 {

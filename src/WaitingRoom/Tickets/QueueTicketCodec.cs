@@ -33,8 +33,21 @@ internal sealed class QueueTicketCodec(byte[] key) : IDisposable
     {
         Span<byte> id = stackalloc byte[16];
         RandomNumberGenerator.Fill(id);
+        Span<char> idChars = stackalloc char[IdLength];
+        Base64Url.EncodeToChars(id, idChars);
+        return Issue(roomId, idChars);
+    }
+
+    /// <summary>A ticket for a given fan id (an account room's fan id, derived from the account).</summary>
+    public string Issue(string roomId, ReadOnlySpan<char> fanId)
+    {
+        if (fanId.Length != IdLength)
+        {
+            throw new ArgumentException("A fan id is 22 base64url characters.", nameof(fanId));
+        }
+
         Span<char> chars = stackalloc char[TicketLength];
-        Base64Url.EncodeToChars(id, chars[..IdLength]);
+        fanId.CopyTo(chars);
         chars[IdLength] = '.';
         Span<byte> mac = stackalloc byte[MacBytes];
         ComputeMac(roomId, chars[..IdLength], mac);

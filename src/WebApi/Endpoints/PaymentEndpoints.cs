@@ -43,7 +43,7 @@ internal static class PaymentEndpoints
         IMediator mediator,
         CancellationToken cancellationToken)
     {
-        var result = await mediator.Send(new ConfirmPayment(context.User.UserId(), body.PaymentKey, body.OrderId, body.Amount, idempotencyKey, OrderEndpoints.AccessPassOf(context)), cancellationToken);
+        var result = await mediator.Send(new ConfirmPayment(context.User.UserId(), body.PaymentKey, body.OrderId, body.Amount, idempotencyKey), cancellationToken);
         if (!result.IsSuccess)
         {
             return result.Error!.ToProblem(context);
