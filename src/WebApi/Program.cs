@@ -8,6 +8,7 @@ using Ticketing.Infrastructure;
 using Ticketing.Infrastructure.Health;
 using Ticketing.Telemetry;
 using Ticketing.WebApi.Endpoints;
+using Ticketing.WebApi.FanIdentity;
 using Ticketing.WebApi.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -65,6 +66,12 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin))
     .AddAdminDashboardPolicy();
 
+builder.Services.AddOptions<FanIdentityOptions>().Bind(builder.Configuration.GetSection(FanIdentityOptions.SectionName))
+    .PostConfigure(o => o.KeyFile ??= Path.Combine(keysPath, "fan-identity.pem"))
+    .Validate(o => o.LifetimeSeconds is >= 30 and <= 3600 && !string.IsNullOrWhiteSpace(o.Issuer) && !string.IsNullOrWhiteSpace(o.Audience),
+        "FanIdentity needs an Issuer, an Audience and LifetimeSeconds between 30 and 3600.")
+    .ValidateOnStart();
+builder.Services.AddSingleton<FanIdentityIssuer>();
 builder.Services.AddTrustedProxies(builder.Configuration);
 builder.Services.AddAccountSecurity(builder.Configuration);
 builder.Services.AddRateLimiter(o =>
@@ -118,6 +125,7 @@ app.UseSwaggerUI(o =>
 
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
 app.MapAccountEndpoints();
+app.MapFanIdentityEndpoints();
 app.MapOrganizerEndpoints();
 app.MapCatalogEndpoints();
 app.MapOrderEndpoints();

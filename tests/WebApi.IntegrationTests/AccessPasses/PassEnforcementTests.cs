@@ -7,8 +7,9 @@ using Ticketing.WebApi.IntegrationTests.Holds;
 namespace Ticketing.WebApi.IntegrationTests.AccessPasses;
 
 /// <summary>
-/// A performance paced by a waiting room: holds need a pass that the WebApi checks with the room's JWKS alone,
-/// bound to the first account that uses it.
+/// A performance paced by a waiting room: holds need a pass that the WebApi checks with the room's JWKS alone. An
+/// account room's pass names its account; an anonymous room's pass is bound to the first account that uses it.
+/// Paying a held order needs no pass.
 /// </summary>
 public sealed class PassEnforcementTests : IAsyncLifetime
 {
@@ -86,32 +87,60 @@ public sealed class PassEnforcementTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Paying_for_a_paced_performance_needs_the_fans_own_pass()
+    public async Task An_account_pass_is_good_for_its_account_alone_so_a_leaked_one_is_refused()
     {
-        var pass = _issuer.Pass(Room, [Paced], _api.Clock.GetUtcNow());
+        var owner = await _api.FanAsync();
+        var thief = await _api.FanAsync();
+        var pass = _issuer.AccountPass(Room, [Paced], _api.Clock.GetUtcNow(), await AccountIdAsync(owner));
+
+        // Presented first by another account: no first-use binding, the pass names its account.
+        await AssertProblemAsync(await HoldAsync(thief, pass, 5_040), HttpStatusCode.Forbidden, "pass.other_account");
+        Assert.Equal(HttpStatusCode.Created, (await HoldAsync(owner, pass, 5_041)).StatusCode);
+        await AssertProblemAsync(await HoldAsync(thief, pass, 5_042), HttpStatusCode.Forbidden, "pass.other_account");
+        Assert.Equal(0, (await thief.GetFromJsonAsync<JsonElement>("/api/me/orders")).GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Paying_a_held_order_needs_no_pass_even_after_the_pass_expired()
+    {
+        // Admitted at T with the default 300 s pass; holds at T+2 min; pays at T+6 min, when the pass has expired.
         var fan = await _api.FanAsync();
-        var order = await (await HoldAsync(fan, pass, 5_030)).Content.ReadFromJsonAsync<JsonElement>();
+        var admittedAt = _api.Clock.GetUtcNow();
+        var pass = _issuer.AccountPass(Room, [Paced], admittedAt, await AccountIdAsync(fan), lifetime: TimeSpan.FromMinutes(5));
+        _api.Clock.Advance(TimeSpan.FromMinutes(2));
+        var held = await HoldAsync(fan, pass, 5_030);
+        Assert.Equal(HttpStatusCode.Created, held.StatusCode);
+        var order = await held.Content.ReadFromJsonAsync<JsonElement>();
         var orderId = order.GetProperty("id").GetString();
-        var checkout = await (await fan.PostAsJsonAsync("/api/payments/simulated/checkout", new { orderId })).Content.ReadFromJsonAsync<JsonElement>();
-        var confirm = new { paymentKey = checkout.GetProperty("paymentKey").GetString(), orderId, amount = order.GetProperty("totalAmount").GetInt64() };
 
-        await AssertProblemAsync(await fan.PostAsJsonAsync("/api/payments/confirm", confirm), HttpStatusCode.Unauthorized, "pass.required");
-        var someoneElses = _issuer.Pass(Room, [Paced], _api.Clock.GetUtcNow());
-        Assert.Equal(HttpStatusCode.Created, (await HoldAsync(await _api.FanAsync(), someoneElses, 5_031)).StatusCode);
-        await AssertProblemAsync(await ConfirmAsync(fan, confirm, someoneElses), HttpStatusCode.Forbidden, "pass.bound_to_another_account");
-
-        var paid = await ConfirmAsync(fan, confirm, pass);
+        _api.Clock.Advance(TimeSpan.FromMinutes(4));
+        await AssertProblemAsync(await HoldAsync(fan, pass, 5_031), HttpStatusCode.Unauthorized, "pass.expired");
+        var checkout = await fan.PostAsJsonAsync("/api/payments/simulated/checkout", new { orderId });
+        Assert.Equal(HttpStatusCode.OK, checkout.StatusCode);
+        var paymentKey = (await checkout.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentKey").GetString();
+        var paid = await fan.PostAsJsonAsync("/api/payments/confirm", new { paymentKey, orderId, amount = order.GetProperty("totalAmount").GetInt64() });
 
         Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
         Assert.Equal("paid", (await paid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
     }
 
-    private static Task<HttpResponseMessage> ConfirmAsync(HttpClient fan, object body, string pass)
+    [Fact]
+    public async Task Paying_needs_the_order_to_be_the_callers_even_without_a_pass()
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/confirm") { Content = JsonContent.Create(body) };
-        request.Headers.Add("X-Access-Pass", pass);
-        return fan.SendAsync(request);
+        var fan = await _api.FanAsync();
+        var order = await (await HoldAsync(fan, _issuer.AccountPass(Room, [Paced], _api.Clock.GetUtcNow(), await AccountIdAsync(fan)), 5_032)).Content.ReadFromJsonAsync<JsonElement>();
+        var orderId = order.GetProperty("id").GetString();
+        var paymentKey = (await (await fan.PostAsJsonAsync("/api/payments/simulated/checkout", new { orderId })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentKey").GetString();
+
+        var someoneElse = await _api.FanAsync();
+        var response = await someoneElse.PostAsJsonAsync("/api/payments/confirm", new { paymentKey, orderId, amount = order.GetProperty("totalAmount").GetInt64() });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("pending", (await fan.GetFromJsonAsync<JsonElement>($"/api/orders/{orderId}")).GetProperty("status").GetString());
     }
+
+    private static async Task<Guid> AccountIdAsync(HttpClient fan) =>
+        (await fan.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("id").GetGuid();
 
     public static TheoryData<string, int, string> BadPasses() => new()
     {

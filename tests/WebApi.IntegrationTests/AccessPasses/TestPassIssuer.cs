@@ -44,8 +44,12 @@ public sealed class TestPassIssuer : IAsyncDisposable
         return issuer;
     }
 
-    public string Pass(string room, long[] performances, DateTimeOffset now, TimeSpan? lifetime = null, string? jti = null, string kid = Kid, string alg = "ES256", string audience = Audience) =>
-        Sign(Header(alg, kid), Claims(room, performances, now, lifetime ?? TimeSpan.FromMinutes(10), jti ?? Guid.NewGuid().ToString("N"), audience));
+    public string Pass(string room, long[] performances, DateTimeOffset now, TimeSpan? lifetime = null, string? jti = null, string kid = Kid, string alg = "ES256", string audience = Audience, string? subject = null) =>
+        Sign(Header(alg, kid), Claims(room, performances, now, lifetime ?? TimeSpan.FromMinutes(10), jti ?? Guid.NewGuid().ToString("N"), audience, subject));
+
+    /// <summary>An account room's pass: its <c>sub</c> is the account the waiting room admitted.</summary>
+    public string AccountPass(string room, long[] performances, DateTimeOffset now, Guid account, TimeSpan? lifetime = null) =>
+        Pass(room, performances, now, lifetime, subject: account.ToString("D"));
 
     /// <summary>A pass signed by a key nobody published under our kid.</summary>
     public static string ForgedPass(string room, long[] performances, DateTimeOffset now)
@@ -69,12 +73,12 @@ public sealed class TestPassIssuer : IAsyncDisposable
 
     private static string Header(string alg, string kid) => B64(JsonSerializer.SerializeToUtf8Bytes(new { alg, typ = "JWT", kid }));
 
-    private static string Claims(string room, long[] performances, DateTimeOffset now, TimeSpan lifetime, string jti, string audience) =>
+    private static string Claims(string room, long[] performances, DateTimeOffset now, TimeSpan lifetime, string jti, string audience, string? subject = null) =>
         B64(JsonSerializer.SerializeToUtf8Bytes(new
         {
             iss = Issuer,
             aud = audience,
-            sub = "ticket-" + jti,
+            sub = subject ?? "ticket-" + jti,
             room,
             perfs = performances,
             iat = now.ToUnixTimeSeconds(),
