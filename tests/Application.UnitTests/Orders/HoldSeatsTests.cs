@@ -94,6 +94,7 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
     [InlineData(AccessPassCheck.Expired, ErrorKind.Unauthorized, "pass.expired")]
     [InlineData(AccessPassCheck.WrongSale, ErrorKind.Forbidden, "pass.wrong_sale")]
     [InlineData(AccessPassCheck.BoundToAnotherAccount, ErrorKind.Forbidden, "pass.bound_to_another_account")]
+    [InlineData(AccessPassCheck.IssuedToAnotherAccount, ErrorKind.Forbidden, "pass.other_account")]
     [InlineData(AccessPassCheck.Unavailable, ErrorKind.Unavailable, "pass.keys_unavailable")]
     public async Task Hold_of_a_paced_sale_is_refused_without_an_accepted_pass(AccessPassCheck check, ErrorKind kind, string code)
     {

@@ -16,7 +16,6 @@ namespace Ticketing.Application.UnitTests.Payments;
 public sealed class ConfirmPaymentTests : IAsyncLifetime, IDisposable
 {
     private readonly PaymentPorts _ports = new();
-    private readonly IAccessPassGate _passes = Substitute.For<IAccessPassGate>();
     private readonly IUniqueViolationDetector _uniqueViolations = Substitute.For<IUniqueViolationDetector>();
     private readonly Guid _fan = Guid.NewGuid();
     private Stage _stage = null!;
@@ -361,37 +360,15 @@ public sealed class ConfirmPaymentTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Paced_sale_refuses_a_new_payment_without_an_accepted_pass()
+    public async Task A_held_order_of_a_paced_sale_is_paid_without_a_pass_the_order_carries_its_admission()
     {
         var paced = await Database.SeedPerformanceAsync(rules: PerformanceRules.Default with { RequiresQueuePass = true, WaitingRoomId = "room-1" });
         var order = await Database.SeedPendingOrderAsync(paced, _fan, [paced.SeatId(1)]);
-        _passes.CheckAsync("expired-pass", paced.PerformanceId, "room-1", _fan, Arg.Any<CancellationToken>()).Returns(AccessPassCheck.Expired);
-
-        var result = await Handle(Confirm(order) with { AccessPass = "expired-pass" });
-
-        AssertError(result, ErrorKind.Unauthorized, "pass.expired");
-        await AssertNothingSentToToss();
-    }
-
-    [Fact]
-    public async Task Paced_sale_takes_a_payment_with_an_accepted_pass()
-    {
-        var paced = await Database.SeedPerformanceAsync(rules: PerformanceRules.Default with { RequiresQueuePass = true, WaitingRoomId = "room-1" });
-        var order = await Database.SeedPendingOrderAsync(paced, _fan, [paced.SeatId(1)]);
-        _passes.CheckAsync("pass", paced.PerformanceId, "room-1", _fan, Arg.Any<CancellationToken>()).Returns(AccessPassCheck.Accepted);
         Gateway.ConfirmAsync(default!, default!, default, default).ReturnsForAnyArgs(PaymentPorts.ApprovedOutcome(order));
 
-        var result = await Handle(Confirm(order) with { AccessPass = "pass" });
+        var result = await Handle(Confirm(order));
 
         Assert.Equal("paid", result.Value.Status);
-    }
-
-    [Fact]
-    public async Task Unpaced_sale_never_asks_for_a_pass()
-    {
-        await Handle(Confirm(amount: 1_000));
-
-        await _passes.DidNotReceiveWithAnyArgs().CheckAsync(default, default, default, default, default);
     }
 
     private ConfirmPayment Confirm(Order? order = null, string paymentKey = "pk_1", long? amount = null, string? key = null) =>
@@ -401,7 +378,7 @@ public sealed class ConfirmPaymentTests : IAsyncLifetime, IDisposable
     {
         // One request, one scope: a fresh context per call, as the WebApi gives each request.
         Database.Db.ChangeTracker.Clear();
-        return new ConfirmPaymentHandler(Database.Db, Gateway, _ports.Completion(), TestMapper.Instance, _passes, _uniqueViolations, _ports.Clock, _ports.Options, NullLogger<ConfirmPaymentHandler>.Instance)
+        return new ConfirmPaymentHandler(Database.Db, Gateway, _ports.Completion(), TestMapper.Instance, _uniqueViolations, _ports.Clock, _ports.Options, NullLogger<ConfirmPaymentHandler>.Instance)
             .Handle(request, CancellationToken.None);
     }
 
