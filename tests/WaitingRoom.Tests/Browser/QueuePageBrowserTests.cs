@@ -33,10 +33,10 @@ public sealed class QueuePageBrowserTests
         using var admin = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
         admin.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
         var now = DateTimeOffset.UtcNow;
-        (await admin.PutAsJsonAsync("/api/admin/rooms/walk", new { performanceIds = new[] { 1L, 2L }, ratePerSecond = 2, mode = "paused" })).EnsureSuccessStatusCode();
-        (await admin.PutAsJsonAsync("/api/admin/rooms/soon", new { performanceIds = new[] { 3L }, ratePerMinute = 100, opensAt = now.AddHours(1) })).EnsureSuccessStatusCode();
-        (await admin.PutAsJsonAsync("/api/admin/rooms/shut", new { performanceIds = new[] { 4L }, ratePerSecond = 1, mode = "closed" })).EnsureSuccessStatusCode();
-        (await admin.PutAsJsonAsync("/api/admin/rooms/gone", new { performanceIds = new[] { 5L }, ratePerSecond = 1, mode = "paused" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/admin/rooms/walk", new { identity = "anonymous", performanceIds = new[] { 1L, 2L }, ratePerSecond = 2, mode = "paused" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/admin/rooms/soon", new { identity = "anonymous", performanceIds = new[] { 3L }, ratePerMinute = 100, opensAt = now.AddHours(1) })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/admin/rooms/shut", new { identity = "anonymous", performanceIds = new[] { 4L }, ratePerSecond = 1, mode = "closed" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/admin/rooms/gone", new { identity = "anonymous", performanceIds = new[] { 5L }, ratePerSecond = 1, mode = "paused" })).EnsureSuccessStatusCode();
 
         // Five fans are already in line, so the browser's fan sees people ahead.
         using (var others = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(server.BaseUrl) })

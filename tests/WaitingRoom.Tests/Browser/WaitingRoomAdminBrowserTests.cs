@@ -33,7 +33,7 @@ public sealed class WaitingRoomAdminBrowserTests
         using var admin = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
         admin.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
         // One fan a minute with twenty in line: the browser's fan waits behind them for the whole test.
-        (await admin.PutAsJsonAsync("/api/admin/rooms/line", new { performanceIds = new[] { 2L }, ratePerMinute = 1, mode = "open" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/admin/rooms/line", new { identity = "anonymous", performanceIds = new[] { 2L }, ratePerMinute = 1, mode = "open" })).EnsureSuccessStatusCode();
         using (var others = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(server.BaseUrl) })
         {
             for (var i = 0; i < 20; i++)

@@ -23,8 +23,8 @@ public sealed class GatewayTests : IAsyncLifetime
         _gateway = new WaitingRoomFactory(
             new Dictionary<string, string?> { ["Gateway:Destinations:0"] = _upstream.BaseUrl, ["WaitingRoom:SeedDemoRoom"] = "false" },
             kestrel: true);
-        await _gateway.CreateRoomAsync("sale", new { performanceIds = new[] { 11L, 12L }, ratePerSecond = 1000, passLifetimeSeconds = 120 });
-        await _gateway.CreateRoomAsync("other", new { performanceIds = new[] { 21L }, ratePerSecond = 1000, passLifetimeSeconds = 120 });
+        await _gateway.CreateRoomAsync("sale", new { identity = "anonymous", performanceIds = new[] { 11L, 12L }, ratePerSecond = 1000, passLifetimeSeconds = 120 });
+        await _gateway.CreateRoomAsync("other", new { identity = "anonymous", performanceIds = new[] { 21L }, ratePerSecond = 1000, passLifetimeSeconds = 120 });
     }
 
     public async Task DisposeAsync()
@@ -198,7 +198,7 @@ public sealed class GatewayTests : IAsyncLifetime
     [Fact]
     public async Task Unpaced_performances_other_paths_and_passthrough_rooms_are_proxied_untouched()
     {
-        await _gateway.CreateRoomAsync("open-door", new { performanceIds = new[] { 31L }, ratePerSecond = 1, mode = "passthrough" });
+        await _gateway.CreateRoomAsync("open-door", new { identity = "anonymous", performanceIds = new[] { 31L }, ratePerSecond = 1, mode = "passthrough" });
         using var fan = Fan();
         Assert.Equal(HttpStatusCode.OK, (await fan.SendAsync(Hold(99))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fan.SendAsync(Hold(31))).StatusCode);
@@ -279,7 +279,7 @@ public sealed class GatewayTests : IAsyncLifetime
     public async Task On_HTTPS_the_pass_cookie_is_Secure()
     {
         await using var app = new WaitingRoomFactory(new Dictionary<string, string?> { ["WaitingRoom:SeedDemoRoom"] = "false" });
-        await app.CreateRoomAsync("sale", new { performanceIds = new[] { 11L }, ratePerSecond = 1, passLifetimeSeconds = 60, mode = "passthrough" });
+        await app.CreateRoomAsync("sale", new { identity = "anonymous", performanceIds = new[] { 11L }, ratePerSecond = 1, passLifetimeSeconds = 60, mode = "passthrough" });
         using var fan = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), HandleCookies = false });
         var join = await fan.PostAsync("/api/rooms/sale/join", null);
         var cookie = Assert.Single(join.Headers.GetValues("Set-Cookie"), c => c.StartsWith("wr_pass_sale=", StringComparison.Ordinal));

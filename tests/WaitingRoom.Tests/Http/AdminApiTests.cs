@@ -43,10 +43,11 @@ public sealed class AdminApiTests
         Assert.Equal(2, body.GetProperty("ratePerSecond").GetDouble());
         Assert.Equal(120, body.GetProperty("ratePerMinute").GetDouble());
         Assert.Equal(50, body.GetProperty("maxActive").GetInt32());
+        Assert.Equal("account", body.GetProperty("identity").GetString());
 
-        using var fan = app.Fan();
         for (var i = 0; i < 10; i++)
         {
+            using var fan = app.SignedInFan(Guid.NewGuid());
             (await fan.PostAsync("/api/rooms/tour/join", null)).EnsureSuccessStatusCode();
         }
 
@@ -81,7 +82,7 @@ public sealed class AdminApiTests
         using var app = new WaitingRoomFactory();
         using var admin = app.Admin();
         var opensAt = app.Clock.GetUtcNow().AddHours(1);
-        await app.CreateRoomAsync("later", new { performanceIds = new[] { 1L }, ratePerSecond = 5, opensAt });
+        await app.CreateRoomAsync("later", new { identity = "anonymous", performanceIds = new[] { 1L }, ratePerSecond = 5, opensAt });
         Assert.Equal("scheduled", (await Json.ReadAsync(await admin.GetAsync("/api/admin/rooms/later"))).GetProperty("mode").GetString());
         using var fan = app.Fan();
         (await fan.PostAsync("/api/rooms/later/join", null)).EnsureSuccessStatusCode();
@@ -97,6 +98,7 @@ public sealed class AdminApiTests
     public static TheoryData<string, string> InvalidBodies => new()
     {
         { "{}", "performanceIds" },
+        { """{"performanceIds":[1],"ratePerSecond":1,"identity":"robots"}""", "identity" },
         { """{"performanceIds":[],"ratePerSecond":1}""", "performanceIds" },
         { """{"performanceIds":[0],"ratePerSecond":1}""", "performanceIds" },
         { """{"performanceIds":[5,5],"ratePerSecond":1}""", "performanceIds" },

@@ -8,7 +8,7 @@ namespace Ticketing.WaitingRoom.Tests.Http;
 public sealed class FanApiTests
 {
     private static object OpenRoom(double perSecond = 1, int? maxActive = null) =>
-        new { performanceIds = new[] { 11L, 12L }, ratePerSecond = perSecond, maxActive, passLifetimeSeconds = 120 };
+        new { identity = "anonymous", performanceIds = new[] { 11L, 12L }, ratePerSecond = perSecond, maxActive, passLifetimeSeconds = 120 };
 
     private static async Task<(string Ticket, JsonElement Body)> JoinAsync(HttpClient fan, string room)
     {
@@ -111,7 +111,7 @@ public sealed class FanApiTests
     {
         using var app = new WaitingRoomFactory();
         var opensAt = app.Clock.GetUtcNow().AddMinutes(5);
-        await app.CreateRoomAsync("presale", new { performanceIds = new[] { 5L }, ratePerMinute = 600, opensAt });
+        await app.CreateRoomAsync("presale", new { identity = "anonymous", performanceIds = new[] { 5L }, ratePerMinute = 600, opensAt });
         using var fan = app.Fan();
         var early = new List<string>();
         for (var i = 0; i < 40; i++)
@@ -182,7 +182,7 @@ public sealed class FanApiTests
         await Json.AssertProblemAsync(await fan.PostEmptyAsync("/api/rooms/" + new string('a', 65) + "/join"), 400, "invalid-room-id");
         await Json.AssertProblemAsync(await fan.GetAsync("/api/rooms/Bad.Id/events"), 400, "invalid-room-id");
 
-        await app.CreateRoomAsync("shut", new { performanceIds = new[] { 1L }, ratePerSecond = 1, mode = "closed" });
+        await app.CreateRoomAsync("shut", new { identity = "anonymous", performanceIds = new[] { 1L }, ratePerSecond = 1, mode = "closed" });
         await Json.AssertProblemAsync(await fan.PostEmptyAsync("/api/rooms/shut/join"), 409, "room-closed");
 
         await app.CreateRoomAsync("gone", OpenRoom());

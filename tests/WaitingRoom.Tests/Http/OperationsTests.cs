@@ -39,7 +39,7 @@ public sealed partial class OperationsTests
     }
 
     [Theory]
-    [InlineData("POST /api/rooms/{roomId}/join", new[] { 400, 403, 404, 409, 429, 503 })]
+    [InlineData("POST /api/rooms/{roomId}/join", new[] { 400, 401, 403, 404, 409, 429, 503 })]
     [InlineData("GET /api/rooms/{roomId}/status", new[] { 400, 401, 403, 404, 503 })]
     [InlineData("GET /api/rooms/{roomId}/events", new[] { 400, 401, 403, 404, 503 })]
     [InlineData("PUT /api/admin/rooms/{roomId}", new[] { 400, 401, 403, 409 })]
@@ -110,8 +110,8 @@ public sealed partial class OperationsTests
         admin.DefaultRequestHeaders.Add("X-Admin-Key", WaitingRoomFactory.AdminKey);
         var line = "ops-line-" + Guid.NewGuid().ToString("N")[..8];
         var open = "ops-open-" + Guid.NewGuid().ToString("N")[..8];
-        (await admin.PutAsync($"/api/admin/rooms/{line}", Json.Body(new { performanceIds = new[] { 11L }, ratePerSecond = 1 }))).EnsureSuccessStatusCode();
-        (await admin.PutAsync($"/api/admin/rooms/{open}", Json.Body(new { performanceIds = new[] { 12L }, ratePerSecond = 1, mode = "passthrough" }))).EnsureSuccessStatusCode();
+        (await admin.PutAsync($"/api/admin/rooms/{line}", Json.Body(new { identity = "anonymous", performanceIds = new[] { 11L }, ratePerSecond = 1 }))).EnsureSuccessStatusCode();
+        (await admin.PutAsync($"/api/admin/rooms/{open}", Json.Body(new { identity = "anonymous", performanceIds = new[] { 12L }, ratePerSecond = 1, mode = "passthrough" }))).EnsureSuccessStatusCode();
 
         using var fan = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
         string? ticket = null;

@@ -34,7 +34,7 @@ public sealed class TwoInstancesTests(RedisServerFixture redis)
         using var hostA = new WaitingRoomFactory(settings, clock);
         using var hostB = new WaitingRoomFactory(settings, clock);
         var room = "two-" + Guid.NewGuid().ToString("N")[..8];
-        await hostA.CreateRoomAsync(room, new { performanceIds = new[] { 31L }, ratePerMinute = 120 });
+        await hostA.CreateRoomAsync(room, new { identity = "anonymous", performanceIds = new[] { 31L }, ratePerMinute = 120 });
         using var a = hostA.Fan();
         using var b = hostB.Fan();
         HttpClient Host(int i) => i % 2 == 0 ? a : b;

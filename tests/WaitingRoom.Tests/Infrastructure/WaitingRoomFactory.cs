@@ -44,6 +44,14 @@ internal sealed class WaitingRoomFactory : WebApplicationFactory<Program>
     /// <summary>A client that does not keep cookies, so each one is a separate fan unless it sends a ticket.</summary>
     public HttpClient Fan() => CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
 
+    /// <summary>A device of a signed-in fan: a client without cookies that sends a fresh fan identity for the account.</summary>
+    public HttpClient SignedInFan(Guid account)
+    {
+        var client = Fan();
+        client.DefaultRequestHeaders.Add("X-Fan-Identity", TestAccounts.Shared.Identity(account, Clock.GetUtcNow()));
+        return client;
+    }
+
     public async Task CreateRoomAsync(string id, object body)
     {
         using var admin = Admin();
@@ -57,6 +65,7 @@ internal sealed class WaitingRoomFactory : WebApplicationFactory<Program>
         builder.UseSetting("WaitingRoom:KeyDirectory", _keyDirectory);
         builder.UseSetting("WaitingRoom:BookingUrl", BookingUrl);
         builder.UseSetting("WaitingRoom:JoinRateLimit:PermitLimit", "100000");
+        builder.UseSetting("WaitingRoom:FanIdentity:JwksUrl", TestAccounts.Shared.JwksUrl);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -31,7 +31,7 @@ public sealed class PassFormatTests
     public async Task Pass_is_an_es256_jws_with_kid_and_the_documented_claims()
     {
         using var app = new WaitingRoomFactory();
-        await app.CreateRoomAsync("sale", new { performanceIds = new[] { 11L, 12L }, ratePerSecond = 100, passLifetimeSeconds = 240 });
+        await app.CreateRoomAsync("sale", new { identity = "anonymous", performanceIds = new[] { 11L, 12L }, ratePerSecond = 100, passLifetimeSeconds = 240 });
         var (pass, ticket) = await AdmitAsync(app);
         var (second, _) = await AdmitAsync(app);
 
@@ -71,7 +71,7 @@ public sealed class PassFormatTests
     {
         await Node.EnsurePackagesAsync();
         using var app = new WaitingRoomFactory();
-        await app.CreateRoomAsync("sale", new { performanceIds = new[] { 7L }, ratePerSecond = 100 });
+        await app.CreateRoomAsync("sale", new { identity = "anonymous", performanceIds = new[] { 7L }, ratePerSecond = 100 });
         var (pass, ticket) = await AdmitAsync(app);
         using var client = app.CreateClient();
         var jwksFile = Path.Combine(Path.GetTempPath(), "wr-jwks-" + Guid.NewGuid().ToString("N") + ".json");
@@ -106,7 +106,7 @@ public sealed class PassFormatTests
     public async Task Rotation_signs_with_the_new_key_and_keeps_the_old_one_published_until_its_passes_expired()
     {
         using var app = new WaitingRoomFactory(new() { ["WaitingRoom:Pass:MaxLifetimeSeconds"] = "600" });
-        await app.CreateRoomAsync("sale", new { performanceIds = new[] { 11L }, ratePerSecond = 100, passLifetimeSeconds = 600 });
+        await app.CreateRoomAsync("sale", new { identity = "anonymous", performanceIds = new[] { 11L }, ratePerSecond = 100, passLifetimeSeconds = 600 });
         var (before, _) = await AdmitAsync(app);
         var oldKid = Part(before, 0).GetProperty("kid").GetString();
 

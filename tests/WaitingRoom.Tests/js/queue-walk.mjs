@@ -70,7 +70,7 @@ try {
     await waitState(page, 'waiting');
     const room = await admin('GET', '/api/admin/rooms/gone');
     await admin('DELETE', '/api/admin/rooms/gone');
-    await admin('PUT', '/api/admin/rooms/gone', { performanceIds: room.performanceIds, ratePerSecond: 1, mode: 'paused' });
+    await admin('PUT', '/api/admin/rooms/gone', { identity: 'anonymous', performanceIds: room.performanceIds, ratePerSecond: 1, mode: 'paused' });
     await waitState(page, 'expired');
     await shot(page, 'expired-en');
     await context.close();

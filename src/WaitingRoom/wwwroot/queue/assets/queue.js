@@ -189,8 +189,16 @@
 
   function join() {
     stopLive();
-    fetch(api + '/join', { method: 'POST', credentials: 'same-origin', cache: 'no-store' })
+    // Account rooms: signin.js adds the fan identity, and asks the fan to sign in when the room refuses a join without one.
+    window.FanSignIn.joinHeaders()
+      .then(function (headers) { return fetch(api + '/join', { method: 'POST', headers: headers, credentials: 'same-origin', cache: 'no-store' }); })
       .then(function (r) {
+        if (r.status === 401) {
+          return r.json().then(function (problem) {
+            if (window.FanSignIn.handleRefusal(problem, function () { setState('loading'); join(); })) { return null; }
+            throw new Error('join 401');
+          });
+        }
         if (r.status === 404) { showError(t.notFound); return null; }
         if (r.status === 409) { stamp(); setState('closed'); return null; }
         if (r.status === 429) {
