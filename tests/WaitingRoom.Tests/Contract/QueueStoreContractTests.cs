@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using StackExchange.Redis;
+using Ticketing.WaitingRoom.Identity;
 using Ticketing.WaitingRoom.Queue;
 using Ticketing.WaitingRoom.Rooms;
 using Ticketing.WaitingRoom.Tests.Infrastructure;
@@ -514,6 +516,49 @@ public abstract class QueueStoreContractTests
         var stats = Store.Stats(id, now, Seed)!;
         Assert.Equal(302, stats.Tail);
         Assert.Equal(1, stats.Abandoned);
+    }
+
+    [Fact]
+    public async Task One_account_has_one_place_per_room_whichever_instance_or_device_it_joins_from()
+    {
+        // Two instances share the ticket key, so they derive the same fan id for an account; the store keeps one place.
+        var ticketKey = RandomNumberGenerator.GetBytes(32);
+        using var instanceA = new AccountFanIds(ticketKey);
+        using var instanceB = new AccountFanIds(ticketKey);
+        var id = NewRoomId();
+        Assert.True(Store.PutRoom(Room(id, 1), T0, Seed));
+        var account = Guid.NewGuid();
+        var other = Guid.NewGuid();
+        Assert.Equal(instanceA.FanIdOf(id, account), instanceB.FanIdOf(id, account));
+
+        Store.Join(id, Fan(0), T0, Seed, Abandon);
+        var devices = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Task.Run(async () => await Store.JoinAsync(id, (i % 2 == 0 ? instanceA : instanceB).FanIdOf(id, account), T0 + 1, (ulong)i + 1, Abandon))));
+        var otherView = Store.Join(id, instanceB.FanIdOf(id, other), T0 + 2, Seed, Abandon);
+
+        Assert.All(devices, view => Assert.Equal((FanKind.Queued, 2L), (view.Kind, view.Number)));
+        Assert.Equal((FanKind.Queued, 3L), (otherView.Kind, otherView.Number));
+        Assert.Equal(3, Store.Stats(id, T0 + 2, Seed)!.Tail);
+        Assert.Equal(account, instanceB.AccountOf(id, instanceA.FanIdOf(id, account)));
+
+        // Another room gives the same account an unrelated id; another key (another deployment) too.
+        using var otherDeployment = new AccountFanIds(RandomNumberGenerator.GetBytes(32));
+        Assert.NotEqual(instanceA.FanIdOf(id, account), instanceA.FanIdOf(NewRoomId(), account));
+        Assert.NotEqual(instanceA.FanIdOf(id, account), otherDeployment.FanIdOf(id, account));
+    }
+
+    [Fact]
+    public void A_room_keeps_its_identity_setting()
+    {
+        var account = NewRoomId();
+        var anonymous = NewRoomId();
+        Store.PutRoom(Room(account, 1), T0, Seed);
+        Store.PutRoom(Room(anonymous, 1) with { Identity = RoomIdentity.Anonymous }, T0, Seed);
+
+        Assert.Equal(RoomIdentity.Account, Store.GetRoom(account)!.Identity);
+        Assert.Equal(RoomIdentity.Anonymous, Store.GetRoom(anonymous)!.Identity);
+        Assert.Equal(RoomIdentity.Anonymous, Store.UpdateRoom(anonymous, new RoomUpdate(2, null, null, null, null, null), T0 + 1, Seed)!.Identity);
+        Assert.Equal(RoomIdentity.Anonymous, Store.GetRoom(anonymous)!.Identity);
     }
 
     [Fact]
