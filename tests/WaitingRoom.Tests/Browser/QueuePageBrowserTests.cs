@@ -93,4 +93,60 @@ public sealed class QueuePageBrowserTests
         Assert.True(verified.IsValid, verified.Error.ToString());
         Assert.Equal("walk", verified.Claims!.Room);
     }
+
+    [Fact]
+    public async Task An_account_rooms_queue_page_signs_the_fan_in_first_and_a_second_device_gets_the_same_place()
+    {
+        Assert.True(File.Exists("/usr/bin/chromium"), "apt-get install -y chromium");
+        await Node.EnsurePackagesAsync();
+        var accounts = TestAccounts.Shared;
+        await using var server = await WaitingRoomProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["WaitingRoom:AdminKey"] = AdminKey,
+            ["WaitingRoom:SeedDemoRoom"] = "false",
+            ["WaitingRoom:JoinRateLimit:PermitLimit"] = "1000",
+            ["WaitingRoom:FanIdentity:JwksUrl"] = accounts.JwksUrl,
+            ["Gateway:Destinations:0"] = accounts.BaseUrl,
+        });
+        using var admin = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        admin.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
+        (await admin.PutAsJsonAsync("/api/admin/rooms/acct", new { performanceIds = new[] { 6L }, ratePerSecond = 1, mode = "paused" })).EnsureSuccessStatusCode();
+
+        // Two other accounts are in line first.
+        for (var i = 0; i < 2; i++)
+        {
+            using var other = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+            other.DefaultRequestHeaders.Add("X-Fan-Identity", accounts.Identity(Guid.NewGuid(), DateTimeOffset.UtcNow));
+            (await other.PostAsync("/api/rooms/acct/join", null)).EnsureSuccessStatusCode();
+        }
+
+        var email = $"fan-{Guid.NewGuid():N}@test.ticketing";
+        var (code, output) = await Node.RunAsync(
+            "node",
+            ["queue-signin.mjs"],
+            TimeSpan.FromSeconds(120),
+            new Dictionary<string, string>
+            {
+                ["BASE_URL"] = server.BaseUrl,
+                ["OUT_DIR"] = Path.Combine(AppContext.BaseDirectory, "screenshots"),
+                ["CHROMIUM"] = "/usr/bin/chromium",
+                ["EMAIL"] = email,
+                ["PASSWORD"] = TestAccounts.Password,
+            });
+        var line = output.Split('\n').LastOrDefault(l => l.StartsWith('{')) ?? output;
+        using var doc = JsonDocument.Parse(line);
+        var result = doc.RootElement;
+        Assert.True(code == 0 && result.GetProperty("ok").GetBoolean(), output);
+
+        Assert.True(result.GetProperty("signinVisible").GetBoolean());
+        Assert.Equal("3", result.GetProperty("phone").GetProperty("place").GetString());
+        Assert.Equal("3", result.GetProperty("reloadPlace").GetString());
+        Assert.Equal("3", result.GetProperty("laptop").GetProperty("place").GetString());
+        var account = accounts.AccountOf(email);
+        Assert.Equal("at-" + account.ToString("D"), result.GetProperty("phone").GetProperty("accessToken").GetString());
+        Assert.Equal("rt-" + account.ToString("D"), result.GetProperty("phone").GetProperty("refreshToken").GetString());
+        Assert.Equal("이메일 또는 비밀번호가 올바르지 않습니다.", result.GetProperty("wrongPassword").GetString());
+        var stats = await admin.GetFromJsonAsync<JsonElement>("/api/admin/rooms/acct/stats");
+        Assert.Equal(3, stats.GetProperty("tail").GetInt64());
+    }
 }
