@@ -7,7 +7,9 @@ namespace Ticketing.EndToEnd.Tests;
 
 /// <summary>
 /// A fan's way through the product on one origin: without a pass the paced performance is refused with the queue's
-/// address; after the queue admits them, the pass lives in the gateway's cookie alone and the hold goes through.
+/// address; the fan joins the demo room (an account room) with the fan identity the booking API signs; after the
+/// queue admits them, the pass lives in the gateway's cookie alone and the hold goes through. The pass names the
+/// account, so another account cannot use it, and the same account joining from another device keeps its place.
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class QueueToHoldTests(TicketingStack stack)
@@ -37,8 +39,12 @@ public sealed class QueueToHoldTests(TicketingStack stack)
             Assert.Equal("/queue/demo", redirected.Headers.Location?.OriginalString);
         }
 
-        // Join and follow the status until admitted (the demo room admits one fan a second).
-        var join = await http.PostAsync("/api/rooms/demo/join", null);
+        // The demo room is an account room: a join without the fan identity is refused; with it, the place is the account's.
+        await AssertProblemAsync(await http.PostAsync("/api/rooms/demo/join", null), HttpStatusCode.Unauthorized, "identity.required");
+        var identity = await IdentityAsync(http);
+        using var joinRequest = new HttpRequestMessage(HttpMethod.Post, "/api/rooms/demo/join");
+        joinRequest.Headers.Add("X-Fan-Identity", identity);
+        var join = await http.SendAsync(joinRequest);
         Assert.True(join.IsSuccessStatusCode, await join.Content.ReadAsStringAsync());
         var ticket = (await join.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticket").GetString();
         // Follow the room's event stream until it says "admitted" (the demo room admits one fan a second), then make
@@ -75,9 +81,47 @@ public sealed class QueueToHoldTests(TicketingStack stack)
         var held = await http.PostAsJsonAsync("/api/performances/2/holds", new { seatIds = new[] { 5101L, 5102L } });
         Assert.True(held.StatusCode == HttpStatusCode.Created, await held.Content.ReadAsStringAsync() + stack.Logs);
 
+        // A leaked pass is worthless to another account: it names the account it was issued to.
+        using (var other = new HttpClient { BaseAddress = new Uri(stack.GatewayUrl) })
+        {
+            var email = $"other-{Guid.NewGuid():N}@demo.ticketing";
+            Assert.Equal(HttpStatusCode.Created, (await other.PostAsJsonAsync("/api/accounts/register", new { email, password = "other-password-1" })).StatusCode);
+            var otherLogin = await other.PostAsJsonAsync("/api/accounts/login", new { email, password = "other-password-1" });
+            other.DefaultRequestHeaders.Authorization = new("Bearer", (await otherLogin.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+            using var stolen = new HttpRequestMessage(HttpMethod.Post, "/api/performances/2/holds") { Content = JsonContent.Create(new { seatIds = new[] { 5103L } }) };
+            stolen.Headers.Add("X-Access-Pass", passCookie.Value);
+            await AssertProblemAsync(await other.SendAsync(stolen), HttpStatusCode.Forbidden, "pass.other_account");
+        }
+
+        // The same account on a second device (no cookies, no ticket) is told the same: admitted, same place.
+        using (var secondDevice = new HttpClient { BaseAddress = new Uri(stack.GatewayUrl) })
+        {
+            secondDevice.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
+            using var again = new HttpRequestMessage(HttpMethod.Post, "/api/rooms/demo/join");
+            again.Headers.Add("X-Fan-Identity", await IdentityAsync(secondDevice));
+            var rejoined = await (await secondDevice.SendAsync(again)).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("admitted", rejoined.GetProperty("state").GetString());
+            Assert.Equal(ticket, rejoined.GetProperty("ticket").GetString());
+        }
+
         // The booking page itself is now served, not redirected.
         using var booking = new HttpRequestMessage(HttpMethod.Get, "/book/performances/2");
         booking.Headers.Accept.ParseAdd("text/html");
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(booking)).StatusCode);
+    }
+
+    private static async Task<string> IdentityAsync(HttpClient signedIn)
+    {
+        var response = await signedIn.PostAsync("/api/accounts/me/queue-identity", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("identity").GetString()!;
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
+        using var problem = JsonDocument.Parse(body);
+        Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
     }
 }

@@ -45,6 +45,7 @@ public sealed class TicketingStack : IAsyncLifetime
             ["WaitingRoom:KeyDirectory"] = Path.Combine(_folder, "waitingroom-keys"),
             ["WaitingRoom:AdminKey"] = AdminKey,
             ["Gateway:Destinations:0"] = apiUrl,
+            ["WaitingRoom:FanIdentity:JwksUrl"] = apiUrl + "/.well-known/fan-identity/jwks.json",
         });
         try
         {
