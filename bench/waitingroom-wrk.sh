@@ -30,9 +30,10 @@ Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
 APP_PID=$!
 until curl -sf "$BASE/health" >/dev/null; do sleep 0.2; done
 
-# The room admits 1 fan/s, so the measured fans stay waiting (the common case).
+# The room admits 1 fan/s, so the measured fans stay waiting (the common case). It is anonymous: the joins measure
+# the queue, not the fan-identity check an account room adds (one ES256 verification per join).
 curl -sf -X PUT "$BASE/api/admin/rooms/bench" -H "X-Admin-Key: $ADMIN_KEY" -H 'Content-Type: application/json' \
-  -d '{"performanceIds":[1],"ratePerSecond":1}' >/dev/null
+  -d '{"identity":"anonymous","performanceIds":[1],"ratePerSecond":1}' >/dev/null
 python3 - "$BASE" "$WORK" <<'PY'
 import json, sys, urllib.request
 base, work = sys.argv[1], sys.argv[2]
@@ -62,7 +63,7 @@ done
 
 # Memory per waiting fan: a fresh room, MEMORY_FANS joins through the real HTTP join path.
 curl -sf -X PUT "$BASE/api/admin/rooms/mem" -H "X-Admin-Key: $ADMIN_KEY" -H 'Content-Type: application/json' \
-  -d '{"performanceIds":[1],"ratePerSecond":1,"mode":"paused"}' >/dev/null
+  -d '{"identity":"anonymous","performanceIds":[1],"ratePerSecond":1,"mode":"paused"}' >/dev/null
 before=$(redis-cli -p "$REDIS_PORT" info memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r')
 # wrk has no request-count limit: run it until the hash holds MEMORY_FANS fans, then stop it.
 wrk -t1 -c64 -d3600s -s "$WORK/join.lua" "$BASE/api/rooms/mem/join" >/dev/null &
