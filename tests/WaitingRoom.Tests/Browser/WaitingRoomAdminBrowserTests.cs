@@ -63,6 +63,7 @@ public sealed class WaitingRoomAdminBrowserTests
         Assert.Equal(500, created.GetProperty("maxActive").GetInt32());
         Assert.Equal(240, created.GetProperty("passLifetimeSeconds").GetInt32());
         Assert.Equal("open", created.GetProperty("mode").GetString());
+        Assert.Equal("account", created.GetProperty("identity").GetString());
         Assert.Equal(150, result.GetProperty("afterRate").GetProperty("ratePerMinute").GetDouble(), 6);
         Assert.Equal(string.Empty, result.GetProperty("createError").GetString());
 
