@@ -51,7 +51,7 @@ cat <<INFO
 Ticketing is running (logs in data/*.log). Ctrl-C stops it.
 
 Fans start here (the gateway, one origin for pages and API):
-  Queue page        $ROOM_URL/queue/demo
+  Queue page        $ROOM_URL/queue/demo   (an account room: sign in first, e.g. as the demo fan below)
   Booking pages     $ROOM_URL/book/
   Booking API       $ROOM_URL/api/...      (proxied to the WebApi; holds of paced performances need the pass cookie)
 
