@@ -4,7 +4,8 @@
 // simulated payment window and sees the tickets with their QR codes; at phone and desktop width. Then two browsers
 // (two contexts) on one performance: a seat held in one turns held in the other, timed from the hold's answer in
 // the first to the second's redraw with the seat held.
-// Env: BASE_URL (the gateway), OUT_DIR, CHROMIUM, PACED (the room's performance, 2), FREE (an unpaced one, 1).
+// Env: BASE_URL (the gateway), OUT_DIR, CHROMIUM, PACED (the room's performance, 2), FREE (an unpaced one, 1),
+// PART (walk: the fan's walk at both widths; live: the two browsers).
 // Prints one JSON line.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -14,6 +15,7 @@ const base = process.env.BASE_URL.replace(/\/$/, '');
 const out = process.env.OUT_DIR;
 const paced = Number(process.env.PACED || 2);
 const free = Number(process.env.FREE || 1);
+const part = process.env.PART || 'walk';
 mkdirSync(out, { recursive: true });
 const sizes = {
   phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'ko-KR' },
@@ -47,7 +49,7 @@ let current = null; // the page in use, for the failure's report
 const mapDrawn = page => page.waitForFunction(() => window.__seatMap && window.__seatMap.drawn, null, { timeout: 30000 });
 
 try {
-  for (const [size, options] of Object.entries(sizes)) {
+  for (const [size, options] of part === 'walk' ? Object.entries(sizes) : []) {
     const context = await browser.newContext(options);
     const page = await context.newPage();
     current = page;
@@ -124,11 +126,12 @@ try {
   }
 
   // Two browsers on one performance, both through the gateway: B watches, A holds a seat.
-  {
+  if (part === 'live') {
     const a = await browser.newContext(sizes.desktop);
     const b = await browser.newContext(sizes.phone);
     const pageA = await a.newPage();
     const pageB = await b.newPage();
+    current = pageA;
     const live = { };
     for (const p of [pageA, pageB]) p.on('pageerror', e => { (live.pageErrors ??= []).push(String(e)); });
     // A: when the hold's answer arrives (the page's fetch resolves with the response headers).
