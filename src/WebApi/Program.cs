@@ -25,6 +25,9 @@ builder.Services.AddApplication();
 builder.Services.AddInfrastructure(builder.Configuration, builder.Environment);
 builder.Services.AddHealthChecks().AddInfrastructureChecks(ServiceTelemetry.ReadyTag);
 builder.Services.AddOptions<SeatMapOptions>().Bind(builder.Configuration.GetSection("SeatMap")).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<Ticketing.WebApi.SeatMaps.SeatMapRenders>();
+builder.Services.AddSingleton<Ticketing.WebApi.SeatMaps.SeatLayoutWarmer>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<Ticketing.WebApi.SeatMaps.SeatLayoutWarmer>());
 
 builder.Services.Configure<JsonOptions>(o =>
 {

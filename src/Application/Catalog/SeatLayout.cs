@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Frozen;
+using System.Diagnostics.Metrics;
 using Ticketing.Application.Abstractions;
 using Ticketing.Application.Events;
 using Ticketing.Domain.Catalog;
@@ -54,6 +55,12 @@ public sealed class SeatLayout
 /// <summary>Seats stored as parallel arrays: compact in memory and quick to write out.</summary>
 public sealed record SeatColumns(long[] Ids, string[] Labels, int[] SectionIndexes, string[] Rows, string[] Numbers, double[] Xs, double[] Ys, int[] GradeIndexes);
 
+/// <summary>The meter of the seat map's instruments: layout loads here, readings and renderings in the WebApi.</summary>
+public static class SeatMapMeter
+{
+    public const string Name = "Ticketing.SeatMaps";
+}
+
 /// <summary>Loads and caches <see cref="SeatLayout"/>s.</summary>
 public interface ISeatLayoutCache
 {
@@ -66,12 +73,18 @@ public interface ISeatLayoutCache
 
 /// <remarks>
 /// Only layouts of published events are cached, so publishing needs no cross-instance invalidation. Loads are
-/// serialized so that a crowd arriving on a cold cache loads each layout once, not once per request.
+/// serialized so that a crowd arriving on a cold cache loads each layout once, not once per request. A draft's
+/// seats are never read: its layout is the head alone (no seats, <see cref="SeatLayout.IsPublished"/> false), one
+/// indexed lookup, so anonymous requests for a draft's map cost no more than for an unknown id.
+/// Each read of a hall's seats counts on <c>ticketing.seatmap.layout_loads</c>.
 /// </remarks>
-internal sealed class SeatLayoutCache(IMemoryCache cache, IServiceScopeFactory scopes, TypeAdapterConfig mapping) : ISeatLayoutCache
+internal sealed class SeatLayoutCache(IMemoryCache cache, IServiceScopeFactory scopes, TypeAdapterConfig mapping, IMeterFactory? meters = null) : ISeatLayoutCache
 {
     private static readonly TimeSpan SlidingExpiration = TimeSpan.FromMinutes(30);
     private static readonly SemaphoreSlim LoadGate = new(1, 1);
+    private readonly Counter<long>? _loads = meters?.Create(SeatMapMeter.Name).CreateCounter<long>(
+        "ticketing.seatmap.layout_loads",
+        description: "Reads of a performance's seats from the database (published performances only; a draft's seats are never read).");
 
     public async Task<SeatLayout?> GetAsync(long performanceId, CancellationToken cancellationToken)
     {
@@ -90,7 +103,7 @@ internal sealed class SeatLayoutCache(IMemoryCache cache, IServiceScopeFactory s
 
             // A singleton reads through a scope of its own: a hit (nearly every request) builds no DbContext.
             await using var scope = scopes.CreateAsyncScope();
-            layout = await LoadAsync(scope.ServiceProvider.GetRequiredService<IAppDbContext>(), performanceId, mapping, cancellationToken);
+            layout = await LoadAsync(scope.ServiceProvider.GetRequiredService<IAppDbContext>(), performanceId, cancellationToken);
             if (layout is { IsPublished: true })
             {
                 cache.Set(Key(performanceId), layout, new MemoryCacheEntryOptions { SlidingExpiration = SlidingExpiration });
@@ -108,7 +121,7 @@ internal sealed class SeatLayoutCache(IMemoryCache cache, IServiceScopeFactory s
 
     private static (string, long) Key(long performanceId) => ("seat-layout", performanceId);
 
-    private static async Task<SeatLayout?> LoadAsync(IAppDbContext db, long performanceId, TypeAdapterConfig mapping, CancellationToken cancellationToken)
+    private async Task<SeatLayout?> LoadAsync(IAppDbContext db, long performanceId, CancellationToken cancellationToken)
     {
         var head = await db.Performances.AsNoTracking()
             .Where(p => p.Id == performanceId)
@@ -119,6 +132,14 @@ internal sealed class SeatLayoutCache(IMemoryCache cache, IServiceScopeFactory s
             return null;
         }
 
+        if (!head.Published)
+        {
+            // A draft: nobody may see or hold its seats, so they are not read (a 100,000-seat draft would otherwise be
+            // read for every anonymous request, since drafts are not cached).
+            return new SeatLayout(head.Id, head.EventId, published: false, [], [], new SeatColumns([], [], [], [], [], [], [], []));
+        }
+
+        _loads?.Add(1);
         var grades = await db.PriceGrades.AsNoTracking()
             .Where(g => g.PerformanceId == performanceId)
             .OrderByDescending(g => g.Price).ThenBy(g => g.Code)

@@ -1,7 +1,5 @@
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 using Ticketing.Application.Catalog;
 using Ticketing.Application.Events;
 using Ticketing.WebApi.Infrastructure;
@@ -20,6 +18,14 @@ internal static class CatalogEndpoints
         group.MapGet("/performances/{performanceId:long}", GetPublishedPerformance).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/cancellation-policy", GetCancellationPolicy);
         group.MapGet("/performances/{performanceId:long}/seats", GetSeatMapOfPerformance)
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/performances/{performanceId:long}/seats/layout", GetSeatLayoutOfPerformance)
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/performances/{performanceId:long}/seats/statuses", GetSeatStatusesOfPerformance)
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -56,52 +62,41 @@ internal static class CatalogEndpoints
         TypedResults.Ok(await mediator.Send(new Ticketing.Application.Payments.GetCancellationPolicy(), cancellationToken));
 
     /// <summary>
-    /// Every seat with its label, position, grade, price and status (available / held / sold). Rendered at most
-    /// once per <c>SeatMap:CacheMilliseconds</c> per instance, served gzip-compressed when accepted, with an
-    /// ETag for conditional requests. <c>version</c> is the live stream's version when the statuses were read.
+    /// Every seat with its label, position, grade, price and status (available / held / sold). Statuses are read at
+    /// most once per <c>SeatMap:CacheMilliseconds</c> per instance, and one reading serves every request waiting on
+    /// it; served gzip-compressed when accepted, with an ETag for conditional requests. <c>version</c> is the live
+    /// stream's version when the statuses were read.
     /// </summary>
-    public static async Task<IResult> GetSeatMapOfPerformance(
-        long performanceId,
-        HttpContext context,
-        IMediator mediator,
-        IMemoryCache cache,
-        IOptions<SeatMapOptions> options,
-        CancellationToken cancellationToken)
+    public static async Task<IResult> GetSeatMapOfPerformance(long performanceId, HttpContext context, SeatMapRenders renders, CancellationToken cancellationToken)
     {
-        var key = ("seat-map-render", performanceId);
-        if (!cache.TryGetValue(key, out RenderedSeatMap? rendered))
-        {
-            var result = await mediator.Send(new GetSeatMap(performanceId), cancellationToken);
-            if (!result.IsSuccess)
-            {
-                return result.Error!.ToProblem(context);
-            }
+        var reading = await renders.GetAsync(performanceId, cancellationToken);
+        return reading.IsSuccess ? SeatMapResponse.Write(context, reading.Value.Full, "no-cache") : reading.Error!.ToProblem(context);
+    }
 
-            rendered = SeatMapWriter.Render(result.Value);
-            // 0 (allowed by the options) means render every time; MemoryCache refuses a zero lifetime.
-            if (options.Value.CacheMilliseconds > 0)
-            {
-                cache.Set(key, rendered, TimeSpan.FromMilliseconds(options.Value.CacheMilliseconds));
-            }
+    /// <summary>
+    /// The seats' fixed part, one array per field (<c>id, section, grade, x, y, row, number</c>, and <c>label</c> when
+    /// labels do not follow <c>{section} {row}-{number}</c>), for clients that draw large maps: rendered and
+    /// compressed (Brotli, gzip) once per instance, revalidated with its ETag. Pair it with <c>/seats/statuses</c>.
+    /// </summary>
+    public static async Task<IResult> GetSeatLayoutOfPerformance(long performanceId, HttpContext context, ISeatLayoutCache layouts, CancellationToken cancellationToken)
+    {
+        var layout = await layouts.GetAsync(performanceId, cancellationToken);
+        if (layout is not { IsPublished: true })
+        {
+            return Ticketing.Application.Common.Error.NotFound("performance.not_found", "No published performance has this id.").ToProblem(context);
         }
 
-        var response = context.Response;
-        response.Headers.ETag = rendered!.ETag;
-        response.Headers.CacheControl = "no-cache";
-        response.Headers.Vary = "Accept-Encoding";
-        if (context.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == rendered.ETag || t.Trim() == "*")))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
+        return SeatMapResponse.Write(context, SeatLayoutWriter.Get(layout), "no-cache");
+    }
 
-        var gzip = context.Request.Headers.AcceptEncoding.Any(v => v is not null && v.Contains("gzip", StringComparison.OrdinalIgnoreCase));
-        if (gzip)
-        {
-            response.Headers.ContentEncoding = "gzip";
-            return TypedResults.Bytes(rendered.Gzip, "application/json");
-        }
-
-        return TypedResults.Bytes(rendered.Json, "application/json");
+    /// <summary>
+    /// The seats' statuses alone, one byte per seat in the layout's order (base64), with the live stream's
+    /// <c>version</c>: read as the full map is (single flight, <c>SeatMap:CacheMilliseconds</c>).
+    /// </summary>
+    public static async Task<IResult> GetSeatStatusesOfPerformance(long performanceId, HttpContext context, SeatMapRenders renders, CancellationToken cancellationToken)
+    {
+        var reading = await renders.GetAsync(performanceId, cancellationToken);
+        return reading.IsSuccess ? SeatMapResponse.Write(context, reading.Value.Statuses, "no-cache") : reading.Error!.ToProblem(context);
     }
 }
 

@@ -85,8 +85,17 @@ internal static class OrganizerEndpoints
     }
 
     /// <summary>Makes the event and its performances visible to fans.</summary>
-    public static async Task<Results<Ok<EventDetailsDto>, ProblemHttpResult>> PublishMyEvent(long eventId, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
-        (await mediator.Send(new PublishEvent(context.User.ToActor(), eventId), cancellationToken)).ToOk(context);
+    public static async Task<Results<Ok<EventDetailsDto>, ProblemHttpResult>> PublishMyEvent(long eventId, HttpContext context, IMediator mediator, Ticketing.WebApi.SeatMaps.SeatLayoutWarmer warmer, CancellationToken cancellationToken)
+    {
+        var published = await mediator.Send(new PublishEvent(context.User.ToActor(), eventId), cancellationToken);
+        if (published.IsSuccess)
+        {
+            // The halls are read into memory now, not by the first fan who opens a map.
+            warmer.Enqueue(published.Value.Performances.Select(p => p.Id));
+        }
+
+        return published.ToOk(context);
+    }
 }
 
 public sealed record EventRequest(string? Title, string? Category, string? Venue, string? Description);

@@ -129,5 +129,5 @@ internal static class SeatMapWriter
     }
 }
 
-/// <summary>A rendered seat map: plain and gzip bodies and their entity tag.</summary>
-internal sealed record RenderedSeatMap(byte[] Json, byte[] Gzip, string ETag);
+/// <summary>A rendered seat map: plain, gzip (and for the layout Brotli) bodies and their entity tag.</summary>
+internal sealed record RenderedSeatMap(byte[] Json, byte[] Gzip, string ETag, byte[]? Brotli = null);

@@ -180,14 +180,31 @@ try {
       await page.goto(`${base}/book/performances/${large}`);
       await page.waitForFunction(() => performance.getEntriesByName('map-drawn').length > 0, null, { timeout: 30000 });
       const timing = () => page.evaluate(() => {
-        const seats = performance.getEntriesByType('resource').find(e => /\/seats$/.test(e.name));
+        const layout = performance.getEntriesByType('resource').find(e => /\/seats\/layout$/.test(e.name));
+        const statuses = performance.getEntriesByType('resource').find(e => /\/seats\/statuses$/.test(e.name));
         return {
-          drawn: performance.getEntriesByName('map-drawn')[0].startTime,
-          received: performance.getEntriesByName('map-received')[0].startTime,
-          seatsRequestStart: seats ? seats.requestStart : null,
-          seatsResponseEnd: seats ? seats.responseEnd : null,
+          drawn: Math.round(performance.getEntriesByName('map-drawn')[0].startTime),
+          received: Math.round(performance.getEntriesByName('map-received')[0].startTime),
+          layoutRequestStart: layout ? Math.round(layout.requestStart) : null,
+          layoutResponseEnd: layout ? Math.round(layout.responseEnd) : null,
+          layoutBytes: layout ? layout.transferSize : null,
+          statusesResponseEnd: statuses ? Math.round(statuses.responseEnd) : null,
+          statusesBytes: statuses ? statuses.transferSize : null,
         };
       });
+      // In the same page, for comparison: the one-request compact map the page used before (an array per seat),
+      // fetched, parsed and walked into typed arrays as the page did.
+      const fullFormat = () => page.evaluate(async id => {
+        const t0 = performance.now();
+        const r = await fetch(`/api/performances/${id}/seats`, { cache: 'no-store' });
+        const bytes = Number(r.headers.get('content-length')) || null;
+        const map = await r.json();
+        const t1 = performance.now();
+        const col = {}; map.columns.forEach((c, i) => { col[c] = i; });
+        const n = map.seats.length, xs = new Float32Array(n), ids = new Float64Array(n), index = new Map();
+        for (let i = 0; i < n; i++) { const s = map.seats[i]; xs[i] = s[col.x]; ids[i] = s[col.id]; index.set(s[col.id], i); }
+        return { fetchedAndParsed: Math.round(t1 - t0), walked: Math.round(performance.now() - t1), bytes };
+      }, large);
       run.largeMapMs = (await timing()).drawn;
       run.largeFirst = await timing();
       run.largeSeats = await page.evaluate(() => window.__seatMap.n);
@@ -195,6 +212,7 @@ try {
       await page.reload();
       await page.waitForFunction(() => performance.getEntriesByName('map-drawn').length > 0, null, { timeout: 30000 });
       run.largeAgain = await timing();
+      run.largeFullFormat = await fullFormat();
       await shot(page, `booking-40k-${size}`);
     }
 

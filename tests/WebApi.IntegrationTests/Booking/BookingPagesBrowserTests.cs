@@ -93,7 +93,7 @@ public sealed class BookingPagesBrowserTests(ITestOutputHelper output)
 
             Assert.Equal(40_000, run.GetProperty("largeSeats").GetInt32());
             // Reported, not asserted (a shared machine's timing is no test): docs/BENCHMARKS.md records it.
-            output.WriteLine($"{size}: the 40,000-seat map, first load {run.GetProperty("largeFirst")}, reloaded {run.GetProperty("largeAgain")} (ms after the page's request)");
+            output.WriteLine($"{size}: the 40,000-seat map, first load {run.GetProperty("largeFirst")}, reloaded {run.GetProperty("largeAgain")} (ms after the page's request); the one-request compact map in the same page: {run.GetProperty("largeFullFormat")}");
             Assert.True(run.GetProperty("largeMapMs").GetDouble() > 0);
             foreach (var name in new[] { "login", "seats", "hold", "window", "declined", "paid", "tickets", "cancel", "40k" })
             {

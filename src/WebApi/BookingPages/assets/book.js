@@ -296,8 +296,7 @@ async function performancePage(performanceId) {
     h('div', { class: 'zoom' },
       h('button', { type: 'button', 'aria-label': t('zoomIn'), title: t('zoomIn'), onclick: () => seatMap.zoomAt(1.5, seatMap.width / 2, seatMap.height / 2) }, '+'),
       h('button', { type: 'button', 'aria-label': t('zoomOut'), title: t('zoomOut'), onclick: () => seatMap.zoomAt(1 / 1.5, seatMap.width / 2, seatMap.height / 2) }, '−'),
-      h('button', { type: 'button', 'aria-label': t('zoomReset'), title: t('zoomReset'), onclick: () => seatMap.fit() }, '⤢')),
-    h('p', { class: 'live', id: 'live' }));
+      h('button', { type: 'button', 'aria-label': t('zoomReset'), title: t('zoomReset'), onclick: () => seatMap.fit() }, '⤢')));
   const legend = h('ul', { class: 'legend', 'aria-label': t('legend') });
   const panel = h('section', { class: 'sheet', id: 'panel', 'aria-labelledby': 'panel-title' });
   const stepBox = h('section', { class: 'stepbox', id: 'stepbox' });
@@ -306,7 +305,7 @@ async function performancePage(performanceId) {
     label: g => `${state.map.grades[g].name} ${won(state.map.grades[g].price)}`,
     onToggle: i => toggle(i),
   });
-  const bookingBox = h('div', { class: 'booking choosing' }, h('div', { class: 'mapcol' }, mapBox, legend), h('div', { class: 'side' }, panel, stepBox));
+  const bookingBox = h('div', { class: 'booking choosing' }, h('div', { class: 'mapcol' }, mapBox, h('div', { class: 'mapfoot' }, legend, h('p', { class: 'live', id: 'live' }))), h('div', { class: 'side' }, panel, stepBox));
   page(h('h1', { class: 'perf-title' }, t('perf', { title: event.title, date: when(performance.startsAt) })), bookingBox);
   window.__seatMap = seatMap;
 
@@ -501,14 +500,17 @@ async function performancePage(performanceId) {
   }
 
   // ----- the map: load, live updates -----
-  async function reloadMap(revalidate = false) { const map = await fetchMap(performanceId, revalidate); if (map) applyMap(map); }
-  function applyMap(map) {
-    if (!state.map) { state.map = map; seatMap.load(map); renderLegend(); return; }
-    // A fresh rendering: statuses may have changed under the fan's selection.
-    const si = map.columns.indexOf('status'), ii = map.columns.indexOf('id');
+  async function reloadMap(revalidate = false) {
+    const statuses = await fetchStatuses(performanceId, revalidate);
+    if (statuses) applyStatuses(statuses);
+  }
+  function applyMap(map) { state.map = map; seatMap.load(map); renderLegend(); }
+  function applyStatuses(fresh) {
+    // A fresh reading: statuses may have changed under the fan's selection.
+    if (fresh.status.length !== seatMap.n) return;
     const changes = [];
-    for (let i = 0; i < map.seats.length; i++) changes.push([map.seats[i][ii], map.seats[i][si]]);
-    state.map.version = map.version; state.map.counts = map.counts;
+    for (let i = 0; i < fresh.status.length; i++) if (fresh.status[i] !== seatMap.status[i]) changes.push([seatMap.ids[i], fresh.status[i]]);
+    state.map.version = fresh.version; state.map.counts = fresh.counts;
     applyChanges(changes);
   }
   function applyChanges(changes) {
@@ -571,18 +573,34 @@ async function performancePage(performanceId) {
   live();
 }
 
-// The map, revalidated with its ETag: a refetch while no seat changed is a 304 and costs nothing to parse.
-const mapTags = new Map();
-async function fetchMap(performanceId, revalidate = false) {
-  const headers = { accept: 'application/json' };
-  if (revalidate && mapTags.has(performanceId)) headers['if-none-match'] = mapTags.get(performanceId);
-  const r = await fetch(`/api/performances/${performanceId}/seats`, { headers });
-  if (r.status === 304) return null;
-  if (!r.ok) throw new ApiError(r.status, await r.json().catch(() => null));
-  if (r.headers.get('etag')) mapTags.set(performanceId, r.headers.get('etag'));
-  const body = await r.json();
+// The map in two parts, fetched together: the hall's layout, one array per field (the same bytes for every fan,
+// compressed once on the server and revalidated by the browser), and the statuses, one byte per seat (base64).
+async function fetchMap(performanceId) {
+  const [layout, statuses] = await Promise.all([
+    fetchJson(`/api/performances/${performanceId}/seats/layout`),
+    fetchStatuses(performanceId, false),
+  ]);
   if (!performance.getEntriesByName('map-received').length) performance.mark('map-received');
-  return body;
+  return Object.assign(layout, { status: statuses.status, version: statuses.version, counts: statuses.counts });
+}
+
+async function fetchJson(url, headers = {}) {
+  const r = await fetch(url, { headers: { accept: 'application/json', ...headers } });
+  if (r.status === 304) return { notModified: true, response: r };
+  if (!r.ok) throw new ApiError(r.status, await r.json().catch(() => null));
+  return r.json().then(body => Object.defineProperty(body, 'etag', { value: r.headers.get('etag'), enumerable: false }));
+}
+
+// The statuses, revalidated with their ETag: a refetch while no seat changed is a 304 and costs nothing to parse.
+const statusTags = new Map();
+async function fetchStatuses(performanceId, revalidate) {
+  const headers = revalidate && statusTags.has(performanceId) ? { 'if-none-match': statusTags.get(performanceId) } : {};
+  const body = await fetchJson(`/api/performances/${performanceId}/seats/statuses`, headers);
+  if (body.notModified) return null;
+  if (body.etag) statusTags.set(performanceId, body.etag);
+  const bytes = atob(body.statuses), status = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) status[i] = bytes.charCodeAt(i);
+  return { status, version: body.version, counts: body.counts };
 }
 
 async function paySuccessPage() {

@@ -1,4 +1,5 @@
-// The seat map on a canvas, from the API's compact map (columns id, label, section, row, number, x, y, grade, status).
+// The seat map on a canvas, from the API's columnar layout (GET /api/performances/{id}/seats/layout) and statuses
+// (GET .../seats/statuses, one byte per seat).
 // Seats live in typed arrays; drawing batches one path per colour; clicks are hit-tested through a grid of cells,
 // so 40,000 seats need no DOM element each. Pan and zoom: mouse wheel and drag, touch drag and pinch, +/- buttons.
 'use strict';
@@ -16,28 +17,39 @@ window.SeatMap = class SeatMap {
     new ResizeObserver(() => this.resize()).observe(canvas.parentElement);
   }
 
+  // map: the columnar layout (GET .../seats/layout: id, section, grade, x, y, row, number[, label] arrays, grades,
+  // sections) with the statuses (one byte per seat in layout order) as a Uint8Array in map.status.
   load(map) {
-    const col = {}; map.columns.forEach((c, i) => { col[c] = i; });
-    const n = map.seats.length;
+    const n = map.count;
     this.map = map;
     this.n = n;
-    this.ids = new Float64Array(n);
-    this.xs = new Float32Array(n);
-    this.ys = new Float32Array(n);
-    this.grade = new Uint8Array(n);
-    this.section = new Uint16Array(n);
-    this.status = new Uint8Array(n);
-    this.indexOf = new Map();
+    // Typed arrays straight from the columns: no object per seat.
+    this.ids = Float64Array.from(map.id);
+    this.xs = Float32Array.from(map.x);
+    this.ys = Float32Array.from(map.y);
+    this.grade = Uint8Array.from(map.grade);
+    this.section = Uint16Array.from(map.section);
+    this.status = map.status;
+    const ids = this.ids;
+    let ascending = true;
+    for (let i = 1; i < n && ascending; i++) ascending = ids[i] > ids[i - 1];
+    if (ascending) {
+      // Our server sends ids in ascending order: a binary search, no 40,000-entry Map to build.
+      this.indexOf = { get: id => {
+        let lo = 0, hi = n - 1;
+        while (lo <= hi) { const mid = (lo + hi) >> 1, v = ids[mid]; if (v === id) return mid; if (v < id) lo = mid + 1; else hi = mid - 1; }
+        return undefined;
+      } };
+    } else {
+      this.indexOf = new Map();
+      for (let i = 0; i < n; i++) this.indexOf.set(ids[i], i);
+    }
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    const xs = this.xs, ys = this.ys;
     for (let i = 0; i < n; i++) {
-      const s = map.seats[i];
-      const x = s[col.x], y = s[col.y];
-      this.ids[i] = s[col.id]; this.xs[i] = x; this.ys[i] = y;
-      this.grade[i] = s[col.grade]; this.section[i] = s[col.section]; this.status[i] = s[col.status];
-      this.indexOf.set(s[col.id], i);
+      const x = xs[i], y = ys[i];
       if (x < minX) minX = x; if (x > maxX) maxX = x; if (y < minY) minY = y; if (y > maxY) maxY = y;
     }
-    this.col = col;
     this.bounds = { minX, minY, maxX, maxY };
     this.pitch = this.estimatePitch();
     this.buildGrid();
@@ -45,9 +57,14 @@ window.SeatMap = class SeatMap {
     this.fit();
   }
 
-  labelOf(i) { return this.map.seats[i][this.col.label]; }
-  rowOf(i) { return this.map.seats[i][this.col.row]; }
-  numberOf(i) { return this.map.seats[i][this.col.number]; }
+  labelOf(i) {
+    const m = this.map;
+    if (m.label) return m.label[i];
+    const row = m.row[i], section = m.sections[m.section[i]];
+    return row ? `${section} ${row}-${m.number[i]}` : `${section} ${m.number[i]}`;
+  }
+  rowOf(i) { return this.map.row[i]; }
+  numberOf(i) { return this.map.number[i]; }
 
   // The usual distance between neighbouring seats: the seat size.
   estimatePitch() {
