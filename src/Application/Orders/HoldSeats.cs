@@ -40,7 +40,11 @@ public sealed partial class HoldSeatsHandler(
     TimeProvider clock,
     ILogger<HoldSeatsHandler> logger) : IRequestHandler<HoldSeats, Result<OrderDto>>
 {
-    /// <summary>The lock outlives the order's deadline a little, so the expiry job (not the lock) decides when seats return.</summary>
+    /// <summary>
+    /// The lock outlives the order's deadline a little, so a lock alone never frees a seat its order still holds.
+    /// Seats never wait for the expiry job: within the grace the lock script reports the holder as lapsed and the
+    /// hold closes it; after the grace the database write closes it in the same transaction that takes the seat.
+    /// </summary>
     public static readonly TimeSpan LockGrace = TimeSpan.FromSeconds(30);
 
     public async Task<Result<OrderDto>> Handle(HoldSeats request, CancellationToken cancellationToken)
@@ -191,7 +195,9 @@ public sealed partial class HoldSeatsHandler(
     /// A seat's lock outlives its order's deadline by <see cref="LockGrace"/>, until the expiry job runs. Availability
     /// must never wait on the job: when the only seats in the way are held by orders past their deadline (the lock
     /// script told so), close those orders (the same version-guarded transition the job makes) and free their
-    /// locks. Orders that are paid or being paid keep their seats.
+    /// locks. Orders that are paid or being paid keep their seats, and so does a lapsed order that had a payment
+    /// attempt: the expiry asks the provider whether it was paid after all before its seats go. When the lock is
+    /// already gone, the database write itself closes such lapsed orders (<see cref="IPendingOrderWriter"/>).
     /// </summary>
     private async Task<bool> ReclaimLapsedHoldsAsync(IReadOnlyDictionary<long, string> lapsedHolders, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -209,7 +215,7 @@ public sealed partial class HoldSeatsHandler(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IAppDbContext>();
         var lapsed = await db.Orders.Include(o => o.Lines)
-            .Where(o => orderIds.Contains(o.Id) && (o.Status != OrderStatus.Pending || o.ExpiresAt <= now)
+            .Where(o => orderIds.Contains(o.Id) && (o.Status != OrderStatus.Pending || (o.ExpiresAt <= now && o.PaymentKey == null))
                 && o.Status != OrderStatus.Paid && o.Status != OrderStatus.PaymentPending)
             .ToListAsync(cancellationToken);
         var reclaimed = false;
