@@ -46,6 +46,42 @@ public sealed class ValidationBehaviorTests
             ex.Errors.Keys.Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData(null, "Name at least one seat.")]
+    [InlineData(new long[0], "Name at least one seat.")]
+    [InlineData(new long[] { 1, 0 }, "Seat ids are positive numbers.")]
+    [InlineData(new long[] { 3, -5 }, "Seat ids are positive numbers.")]
+    [InlineData(new long[] { 4, 5, 4 }, "A seat is named twice.")]
+    [InlineData(new long[] { -1, -1 }, "Seat ids are positive numbers.|A seat is named twice.")]
+    public async Task A_hold_checks_its_seats_by_hand_with_the_rules_and_messages_of_a_validator(long[]? seatIds, string messages)
+    {
+        var behavior = new ValidationBehavior<Ticketing.Application.Orders.HoldSeats, string>([]);
+        var handled = false;
+
+        var ex = await Assert.ThrowsAsync<RequestValidationException>(() => behavior.Handle(new Ticketing.Application.Orders.HoldSeats(Guid.NewGuid(), 1, seatIds), CancellationToken.None, () =>
+        {
+            handled = true;
+            return Task.FromResult("handled");
+        }));
+
+        Assert.False(handled);
+        Assert.Equal(["seatIds"], ex.Errors.Keys);
+        Assert.Equal(messages.Split('|'), ex.Errors["seatIds"]);
+    }
+
+    [Fact]
+    public async Task A_hold_of_too_many_seats_is_refused_and_a_long_list_is_checked_in_linear_time()
+    {
+        var behavior = new ValidationBehavior<Ticketing.Application.Orders.HoldSeats, string>([]);
+        var many = Enumerable.Range(1, 200_000).Select(i => (long)i).Append(7).ToArray();
+
+        var ex = await Assert.ThrowsAsync<RequestValidationException>(() =>
+            behavior.Handle(new Ticketing.Application.Orders.HoldSeats(Guid.NewGuid(), 1, many), CancellationToken.None, () => Task.FromResult("handled")));
+
+        Assert.Equal(["At most 20 seats can be held at once.", "A seat is named twice."], ex.Errors["seatIds"]);
+        Assert.Equal("handled", await behavior.Handle(new Ticketing.Application.Orders.HoldSeats(Guid.NewGuid(), 1, [1, 2, 3, 4]), CancellationToken.None, () => Task.FromResult("handled")));
+    }
+
     [Fact]
     public async Task Failures_of_several_validators_are_merged_per_field()
     {

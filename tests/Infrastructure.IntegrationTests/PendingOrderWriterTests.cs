@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Ticketing.Application.Abstractions;
+using Ticketing.Application.Catalog;
 using Ticketing.Domain.Catalog;
 using Ticketing.Domain.Orders;
 using Ticketing.Infrastructure.Persistence;
@@ -148,6 +149,93 @@ public abstract class PendingOrderWriterContract(SqliteDatabase database) : IAsy
         Assert.All(outcomes.Where(o => o.Status != PlaceOrderStatus.Placed), o => Assert.Equal(PlaceOrderStatus.FanLimit, o.Status));
     }
 
+    [Fact]
+    public async Task A_seat_whose_hold_lapsed_is_taken_at_once_and_the_lapsed_order_closes_in_the_same_write()
+    {
+        // The lapsed hold's lock grace has ended and the expiry has not run: the seat map and the lock show seat 1
+        // free, while the database still has the lapsed order's line live.
+        var (performanceId, seats) = await NewPerformanceAsync(3);
+        var placedAt = Now - Hold - TimeSpan.FromSeconds(1);
+        var lapsed = Order.Place(Guid.NewGuid(), performanceId, [Draft(seats[0]), Draft(seats[1])], placedAt, Hold);
+        Assert.Equal(PlaceOrderStatus.Placed, (await PlaceAsync(lapsed, 4, placedAt)).Status);
+        var next = Order.Place(Guid.NewGuid(), performanceId, [Draft(seats[1]), Draft(seats[2])], Now, Hold);
+        await using var racing = Database.NewContext();
+        var stale = await racing.Orders.Include(o => o.Lines).SingleAsync(o => o.Id == lapsed.Id);
+
+        var outcome = await PlaceAsync(next, 4, Now);
+
+        Assert.Equal(PlaceOrderStatus.Placed, outcome.Status);
+        await using var db = Database.NewContext();
+        var closed = await db.Orders.Include(o => o.Lines).SingleAsync(o => o.Id == lapsed.Id);
+        Assert.Equal(OrderStatus.Expired, closed.Status);
+        Assert.Equal(Now, closed.UpdatedAt);
+        Assert.Equal(1, closed.Version);
+        Assert.All(closed.Lines, l => Assert.False(l.IsLive));
+        var live = await db.OrderLines.Where(l => l.PerformanceId == performanceId && l.IsLive).Select(l => new { l.SeatId, l.OrderId }).ToListAsync();
+        Assert.Equal([(seats[1].Id, next.Id), (seats[2].Id, next.Id)], live.Select(l => (l.SeatId, l.OrderId)).OrderBy(l => l.SeatId));
+
+        // Whatever else read the lapsed order before (the expiry job, a cancel) saves against the old version and loses.
+        stale.Cancel(Now);
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => racing.SaveChangesAsync());
+    }
+
+    [Fact]
+    public async Task A_lapsed_hold_with_a_payment_attempt_and_a_live_hold_keep_their_seats()
+    {
+        var (performanceId, seats) = await NewPerformanceAsync(4);
+        var placedAt = Now - Hold - TimeSpan.FromMinutes(1);
+        var declined = Order.Place(Guid.NewGuid(), performanceId, [Draft(seats[0])], placedAt, Hold);
+        Assert.Equal(PlaceOrderStatus.Placed, (await PlaceAsync(declined, 4, placedAt)).Status);
+        await using (var db = Database.NewContext())
+        {
+            // A card was refused before the deadline: pending again, but the expiry asks the provider before its seats go.
+            var order = await db.Orders.Include(o => o.Lines).SingleAsync(o => o.Id == declined.Id);
+            order.BeginPayment("pk_declined", placedAt.AddMinutes(1), placedAt.AddMinutes(3));
+            await db.SaveChangesAsync();
+            order.PaymentDeclined(placedAt.AddMinutes(2));
+            await db.SaveChangesAsync();
+        }
+
+        var live = Order.Place(Guid.NewGuid(), performanceId, [Draft(seats[1])], Now - TimeSpan.FromMinutes(1), Hold);
+        Assert.Equal(PlaceOrderStatus.Placed, (await PlaceAsync(live, 4, Now - TimeSpan.FromMinutes(1))).Status);
+        var lapsedPlain = Order.Place(Guid.NewGuid(), performanceId, [Draft(seats[2])], placedAt, Hold);
+        Assert.Equal(PlaceOrderStatus.Placed, (await PlaceAsync(lapsedPlain, 4, placedAt)).Status);
+
+        var onDeclined = await PlaceAsync(Order.Place(Guid.NewGuid(), performanceId, [Draft(seats[0])], Now, Hold), 4, Now);
+        var onLiveAndLapsed = await PlaceAsync(Order.Place(Guid.NewGuid(), performanceId, [Draft(seats[1]), Draft(seats[2]), Draft(seats[3])], Now, Hold), 4, Now);
+
+        Assert.Equal(PlaceOrderStatus.SeatsTaken, onDeclined.Status);
+        Assert.Equal([seats[0].Id], onDeclined.TakenSeatIds);
+        // All or nothing: the live seat refuses the whole order, and only the live seat is named.
+        Assert.Equal(PlaceOrderStatus.SeatsTaken, onLiveAndLapsed.Status);
+        Assert.Equal([seats[1].Id], onLiveAndLapsed.TakenSeatIds);
+        await using var check = Database.NewContext();
+        Assert.Equal(OrderStatus.Pending, (await check.Orders.SingleAsync(o => o.Id == declined.Id)).Status);
+        Assert.Equal(OrderStatus.Pending, (await check.Orders.SingleAsync(o => o.Id == live.Id)).Status);
+        Assert.False(await check.OrderLines.AnyAsync(l => l.PerformanceId == performanceId && l.SeatId == seats[3].Id));
+        var liveSeats = await check.OrderLines.Where(l => l.PerformanceId == performanceId && l.IsLive).Select(l => l.SeatId).ToListAsync();
+        Assert.Equal(liveSeats.Count, liveSeats.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_crowd_racing_for_a_lapsed_hold_s_seat_gives_it_to_exactly_one()
+    {
+        var (performanceId, seats) = await NewPerformanceAsync(2);
+        var placedAt = Now - Hold - TimeSpan.FromSeconds(1);
+        var lapsed = Order.Place(Guid.NewGuid(), performanceId, [Draft(seats[0]), Draft(seats[1])], placedAt, Hold);
+        Assert.Equal(PlaceOrderStatus.Placed, (await PlaceAsync(lapsed, 4, placedAt)).Status);
+        var racers = Enumerable.Range(0, 40).Select(i => Order.Place(Guid.NewGuid(), performanceId, [Draft(seats[i % 2])], Now, Hold)).ToList();
+
+        var outcomes = await Task.WhenAll(racers.Select(o => Task.Run(() => PlaceAsync(o, 4, Now))));
+
+        Assert.Equal(2, outcomes.Count(o => o.Status == PlaceOrderStatus.Placed));
+        Assert.All(outcomes.Where(o => o.Status != PlaceOrderStatus.Placed), o => Assert.Equal(PlaceOrderStatus.SeatsTaken, o.Status));
+        await using var db = Database.NewContext();
+        Assert.Equal(OrderStatus.Expired, (await db.Orders.SingleAsync(o => o.Id == lapsed.Id)).Status);
+        var live = await db.OrderLines.Where(l => l.PerformanceId == performanceId && l.IsLive).Select(l => l.SeatId).ToListAsync();
+        Assert.Equal(seats.Select(s => s.Id).Order(), live.Order());
+    }
+
     protected static OrderLineDraft Draft(Seat seat) => new(seat.Id, seat.Label, seat.GradeCode, 1_000);
 
     protected async Task<(long PerformanceId, List<Seat> Seats)> NewPerformanceAsync(int seatCount)
@@ -250,6 +338,23 @@ public sealed class GroupCommitOrderWriterTests(SqliteDatabase database) : Pendi
 
         var fine = await _writer.PlaceAsync(Order.Place(Guid.NewGuid(), performanceId, [Draft(seats[0])], Now, Hold), 4, Now, CancellationToken.None);
         Assert.Equal(PlaceOrderStatus.Placed, fine.Status);
+    }
+
+    [Fact]
+    public async Task The_seat_map_hears_the_lapsed_hold_s_seats_come_back_before_the_new_hold_takes_its_own()
+    {
+        var (performanceId, seats) = await NewPerformanceAsync(3);
+        var placedAt = Now - Hold - TimeSpan.FromSeconds(1);
+        Assert.Equal(PlaceOrderStatus.Placed, (await _writer.PlaceAsync(Order.Place(Guid.NewGuid(), performanceId, [Draft(seats[0]), Draft(seats[1])], placedAt, Hold), 4, placedAt, CancellationToken.None)).Status);
+        var before = _seatChanges.Published.Count(p => p.PerformanceId == performanceId);
+
+        var outcome = await _writer.PlaceAsync(Order.Place(Guid.NewGuid(), performanceId, [Draft(seats[1]), Draft(seats[2])], Now, Hold), 4, Now, CancellationToken.None);
+
+        Assert.Equal(PlaceOrderStatus.Placed, outcome.Status);
+        var published = _seatChanges.Published.Where(p => p.PerformanceId == performanceId).Skip(before).Select(p => (p.Change.SeatId, p.Change.Status)).ToList();
+        Assert.Equal(
+            [(seats[0].Id, SeatStatus.Available), (seats[1].Id, SeatStatus.Available), (seats[1].Id, SeatStatus.Held), (seats[2].Id, SeatStatus.Held)],
+            published);
     }
 
     protected override Task<PlaceOrderOutcome> PlaceAsync(Order order, int maxSeatsPerFan, DateTimeOffset now) =>

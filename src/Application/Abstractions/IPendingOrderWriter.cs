@@ -13,7 +13,12 @@ public interface IPendingOrderWriter
     /// more than <paramref name="maxSeatsPerFan"/> live seats of the performance (counting pending orders not
     /// past their deadline at <paramref name="now"/>, orders awaiting a payment outcome and paid ones).
     /// </summary>
-    /// <remarks>Nothing of a refused order is written. An exception means the database failed; nothing is known to be written.</remarks>
+    /// <remarks>
+    /// <para>A seat live only in orders that are pending, past their deadline at <paramref name="now"/> and never had
+    /// a payment attempt does not refuse the order: those orders are expired (as the expiry job would, version
+    /// guarded) and the seat taken, so a seat the map shows free can be held although the expiry has not run yet.</para>
+    /// <para>Nothing of a refused order is written. An exception means the database failed; nothing is known to be written.</para>
+    /// </remarks>
     Task<PlaceOrderOutcome> PlaceAsync(Order order, int maxSeatsPerFan, DateTimeOffset now, CancellationToken cancellationToken);
 }
 

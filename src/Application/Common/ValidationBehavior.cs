@@ -3,7 +3,10 @@ using MediatR;
 
 namespace Ticketing.Application.Common;
 
-/// <summary>Runs every validator of the request and reports all failures at once, before the handler runs.</summary>
+/// <summary>
+/// Runs every validator of the request (and a self-validating request's own check) and reports all failures at once,
+/// before the handler runs.
+/// </summary>
 public sealed class ValidationBehavior<TRequest, TResponse>(IEnumerable<IValidator<TRequest>> validators)
     : IPipelineBehavior<TRequest, TResponse>
 {
@@ -11,6 +14,11 @@ public sealed class ValidationBehavior<TRequest, TResponse>(IEnumerable<IValidat
 
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
+        if (request is ISelfValidatingRequest self && self.Validate() is { } failures)
+        {
+            throw new RequestValidationException(failures);
+        }
+
         if (_validators.Length == 0)
         {
             return await next();

@@ -1,4 +1,3 @@
-using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,21 +12,69 @@ namespace Ticketing.Application.Orders;
 
 /// <summary>A fan holds seats of a performance: all of them or none.</summary>
 /// <param name="AccessPass">The waiting room's pass, required when the performance is paced by a waiting room.</param>
-public sealed record HoldSeats(Guid FanId, long PerformanceId, IReadOnlyList<long>? SeatIds, string? AccessPass = null) : IRequest<Result<OrderDto>>;
-
-public sealed class HoldSeatsValidator : AbstractValidator<HoldSeats>
+/// <remarks>
+/// Validated by hand (<see cref="ISelfValidatingRequest"/>), not by a FluentValidation validator: in an on-sale this is
+/// the request that arrives by the thousand per second, mostly to be answered "taken", and its rules are a handful
+/// of comparisons. Rules and messages are those the validator had: at least one seat, at most
+/// <see cref="PerformanceRules.MaxSeatsPerOrderLimit"/>, positive ids, none named twice.
+/// </remarks>
+public sealed record HoldSeats(Guid FanId, long PerformanceId, IReadOnlyList<long>? SeatIds, string? AccessPass = null) : IRequest<Result<OrderDto>>, ISelfValidatingRequest
 {
-    public HoldSeatsValidator()
+    private const string Field = "seatIds";
+
+    private static readonly string TooMany = $"At most {PerformanceRules.MaxSeatsPerOrderLimit} seats can be held at once.";
+
+    public IReadOnlyDictionary<string, string[]>? Validate()
     {
-        RuleFor(x => x.SeatIds).NotEmpty().WithMessage("Name at least one seat.");
-        When(x => x.SeatIds is { Count: > 0 }, () =>
+        if (SeatIds is not { Count: > 0 } ids)
         {
-            RuleFor(x => x.SeatIds!.Count).LessThanOrEqualTo(PerformanceRules.MaxSeatsPerOrderLimit)
-                .OverridePropertyName("seatIds").WithMessage($"At most {PerformanceRules.MaxSeatsPerOrderLimit} seats can be held at once.");
-            RuleFor(x => x.SeatIds).Must(ids => ids!.All(id => id > 0)).WithMessage("Seat ids are positive numbers.")
-                .Must(ids => ids!.Distinct().Count() == ids!.Count).WithMessage("A seat is named twice.");
-        });
+            return Failures(["Name at least one seat."]);
+        }
+
+        var tooMany = ids.Count > PerformanceRules.MaxSeatsPerOrderLimit;
+        var positive = true;
+        var distinct = true;
+        for (var i = 0; i < ids.Count; i++)
+        {
+            positive &= ids[i] > 0;
+
+            // A few seats compare pairwise without allocating; a hostile body with thousands goes through a set.
+            for (var j = 0; j < i && distinct && !tooMany; j++)
+            {
+                distinct = ids[j] != ids[i];
+            }
+        }
+
+        if (tooMany)
+        {
+            distinct = new HashSet<long>(ids).Count == ids.Count;
+        }
+
+        if (!tooMany && positive && distinct)
+        {
+            return null;
+        }
+
+        var messages = new List<string>(3);
+        if (tooMany)
+        {
+            messages.Add(TooMany);
+        }
+
+        if (!positive)
+        {
+            messages.Add("Seat ids are positive numbers.");
+        }
+
+        if (!distinct)
+        {
+            messages.Add("A seat is named twice.");
+        }
+
+        return Failures([.. messages]);
     }
+
+    private static Dictionary<string, string[]> Failures(string[] messages) => new(StringComparer.Ordinal) { [Field] = messages };
 }
 
 public sealed partial class HoldSeatsHandler(
@@ -40,7 +87,11 @@ public sealed partial class HoldSeatsHandler(
     TimeProvider clock,
     ILogger<HoldSeatsHandler> logger) : IRequestHandler<HoldSeats, Result<OrderDto>>
 {
-    /// <summary>The lock outlives the order's deadline a little, so the expiry job (not the lock) decides when seats return.</summary>
+    /// <summary>
+    /// The lock outlives the order's deadline a little, so a lock alone never frees a seat its order still holds.
+    /// Seats never wait for the expiry job: within the grace the lock script reports the holder as lapsed and the
+    /// hold closes it; after the grace the database write closes it in the same transaction that takes the seat.
+    /// </summary>
     public static readonly TimeSpan LockGrace = TimeSpan.FromSeconds(30);
 
     public async Task<Result<OrderDto>> Handle(HoldSeats request, CancellationToken cancellationToken)
@@ -191,7 +242,9 @@ public sealed partial class HoldSeatsHandler(
     /// A seat's lock outlives its order's deadline by <see cref="LockGrace"/>, until the expiry job runs. Availability
     /// must never wait on the job: when the only seats in the way are held by orders past their deadline (the lock
     /// script told so), close those orders (the same version-guarded transition the job makes) and free their
-    /// locks. Orders that are paid or being paid keep their seats.
+    /// locks. Orders that are paid or being paid keep their seats, and so does a lapsed order that had a payment
+    /// attempt: the expiry asks the provider whether it was paid after all before its seats go. When the lock is
+    /// already gone, the database write itself closes such lapsed orders (<see cref="IPendingOrderWriter"/>).
     /// </summary>
     private async Task<bool> ReclaimLapsedHoldsAsync(IReadOnlyDictionary<long, string> lapsedHolders, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -209,7 +262,7 @@ public sealed partial class HoldSeatsHandler(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IAppDbContext>();
         var lapsed = await db.Orders.Include(o => o.Lines)
-            .Where(o => orderIds.Contains(o.Id) && (o.Status != OrderStatus.Pending || o.ExpiresAt <= now)
+            .Where(o => orderIds.Contains(o.Id) && (o.Status != OrderStatus.Pending || (o.ExpiresAt <= now && o.PaymentKey == null))
                 && o.Status != OrderStatus.Paid && o.Status != OrderStatus.PaymentPending)
             .ToListAsync(cancellationToken);
         var reclaimed = false;

@@ -22,14 +22,11 @@ internal sealed class EfPendingOrderWriter(AppDbContext db, IUniqueViolationDete
             return PlaceOrderOutcome.FanLimit(before);
         }
 
-        db.Orders.Add(order);
-        try
+        // A seat in the way may belong to a hold past its deadline that the expiry has not closed yet (its lock's
+        // grace may have ended, so the seat map and the lock both show it free): close such holds and try once more.
+        if (!await TryAddAsync(order, cancellationToken)
+            && !(await ReclaimLapsedHoldsAsync(order, now, cancellationToken) && await TryAddAsync(order, cancellationToken)))
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (uniqueViolations.IsUniqueViolation(ex))
-        {
-            db.ChangeTracker.Clear();
             var seatIds = order.Lines.Select(l => l.SeatId).ToList();
             var taken = await db.OrderLines.AsNoTracking()
                 .Where(l => l.PerformanceId == order.PerformanceId && l.IsLive && seatIds.Contains(l.SeatId))
@@ -47,6 +44,59 @@ internal sealed class EfPendingOrderWriter(AppDbContext db, IUniqueViolationDete
         }
 
         return PlaceOrderOutcome.Placed;
+    }
+
+    private async Task<bool> TryAddAsync(Order order, CancellationToken cancellationToken)
+    {
+        db.Orders.Add(order);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException ex) when (uniqueViolations.IsUniqueViolation(ex))
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Expires (as the expiry job would, under each order's version) the orders holding seats of
+    /// <paramref name="order"/> that are pending, past their deadline at <paramref name="now"/> and never had a
+    /// payment attempt; one with an attempt is left to the expiry, which asks the provider first. Whether any closed.
+    /// </summary>
+    private async Task<bool> ReclaimLapsedHoldsAsync(Order order, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var seatIds = order.Lines.Select(l => l.SeatId).ToList();
+        var lapsed = await db.Orders.Include(o => o.Lines)
+            .Where(o => o.PerformanceId == order.PerformanceId && o.Status == OrderStatus.Pending && o.PaymentKey == null && o.ExpiresAt <= now
+                && o.Lines.Any(l => l.IsLive && seatIds.Contains(l.SeatId)))
+            .ToListAsync(cancellationToken);
+        if (lapsed.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var stale in lapsed)
+        {
+            stale.Expire(now);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The expiry job or a payment moved one of them first; their outcome stands, and nothing of this save was kept.
+            return false;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 
     private Task<int> LiveSeatsOfFanAsync(Guid fanId, long performanceId, DateTimeOffset now, CancellationToken cancellationToken) =>

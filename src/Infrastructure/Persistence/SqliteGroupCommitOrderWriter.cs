@@ -155,7 +155,17 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
         Interlocked.Add(ref _holds, batch.Count);
 
         // Committed: the live seat map hears of the new holds before any of them is answered. These writes bypass
-        // EF Core, so its interceptor, which feeds every other transition, does not see them.
+        // EF Core, so its interceptor, which feeds every other transition, does not see them. Seats of lapsed holds
+        // closed on the way go first, so a seat closed and taken again in this batch ends as held.
+        foreach (var write in batch)
+        {
+            foreach (var reclaimed in write.Reclaimed)
+            {
+                LogReclaimed(_logger, reclaimed.OrderId, reclaimed.SeatIds.Count);
+                _seatChanges.Publish(write.Order.PerformanceId, reclaimed.SeatIds.Select(id => new SeatChange(id, Application.Catalog.SeatStatus.Available)).ToList());
+            }
+        }
+
         for (var i = 0; i < batch.Count; i++)
         {
             if (outcomes[i] is { Status: PlaceOrderStatus.Placed })
@@ -181,7 +191,10 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
     /// <summary>
     /// One hold inside the batch's transaction, in three statements: the fan's count, the order row, and all its
     /// lines in one multi-row insert. SQLite undoes a failed statement whole, so a line refused by the unique
-    /// index leaves no line of this order; the order row is then deleted, and nothing of the hold remains.
+    /// index leaves no line of this order. When the seats in the way belong only partly or wholly to holds past
+    /// their deadline that the expiry has not closed yet, those holds are closed here, in the same transaction, and
+    /// the lines are inserted once more (<see cref="ReclaimLapsedHolds"/>); otherwise the order row is deleted, and
+    /// nothing of the hold remains.
     /// </summary>
     private static PlaceOrderOutcome WriteOne(Statements s, PendingWrite write)
     {
@@ -209,34 +222,116 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
         s.InsertOrder.ExecuteNonQuery();
         try
         {
-            var insertLines = s.InsertLines(order.Lines.Count);
-            var l = insertLines.Parameters;
-            l[0].Value = orderId;
-            for (var i = 0; i < order.Lines.Count; i++)
+            if (TryInsertLines(s, order, orderId))
             {
-                var line = order.Lines[i];
-                l[1 + (i * Statements.LineColumns)].Value = line.PerformanceId;
-                l[2 + (i * Statements.LineColumns)].Value = line.SeatId;
-                l[3 + (i * Statements.LineColumns)].Value = line.Label;
-                l[4 + (i * Statements.LineColumns)].Value = line.GradeCode;
-                l[5 + (i * Statements.LineColumns)].Value = line.Price;
-                l[6 + (i * Statements.LineColumns)].Value = line.IsLive;
+                return PlaceOrderOutcome.Placed;
             }
 
-            insertLines.ExecuteNonQuery();
-            return PlaceOrderOutcome.Placed;
+            if (ReclaimLapsedHolds(s, write) && TryInsertLines(s, order, orderId))
+            {
+                return PlaceOrderOutcome.Placed;
+            }
         }
-        catch (SqliteException ex) when (!IsTransactionGone(s))
+        catch (SqliteException) when (!IsTransactionGone(s))
         {
-            s.DeleteOrder.Parameters[0].Value = orderId;
-            s.DeleteOrder.ExecuteNonQuery();
-            if (ex.SqliteErrorCode == SqliteConstraint && ex.SqliteExtendedErrorCode == SqliteConstraintUnique)
-            {
-                return PlaceOrderOutcome.SeatsTaken(TakenSeats(s.Connection, order));
-            }
-
+            DeleteOrder(s, orderId);
             throw;
         }
+
+        DeleteOrder(s, orderId);
+        return PlaceOrderOutcome.SeatsTaken(TakenSeats(s.Connection, order));
+    }
+
+    /// <summary>Inserts the order's lines; false when the unique index over live lines refused one (none is then kept).</summary>
+    private static bool TryInsertLines(Statements s, Order order, string orderId)
+    {
+        var insertLines = s.InsertLines(order.Lines.Count);
+        var l = insertLines.Parameters;
+        l[0].Value = orderId;
+        for (var i = 0; i < order.Lines.Count; i++)
+        {
+            var line = order.Lines[i];
+            l[1 + (i * Statements.LineColumns)].Value = line.PerformanceId;
+            l[2 + (i * Statements.LineColumns)].Value = line.SeatId;
+            l[3 + (i * Statements.LineColumns)].Value = line.Label;
+            l[4 + (i * Statements.LineColumns)].Value = line.GradeCode;
+            l[5 + (i * Statements.LineColumns)].Value = line.Price;
+            l[6 + (i * Statements.LineColumns)].Value = line.IsLive;
+        }
+
+        try
+        {
+            insertLines.ExecuteNonQuery();
+            return true;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint && ex.SqliteExtendedErrorCode == SqliteConstraintUnique && !IsTransactionGone(s))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A seat's lock may be gone (its grace ended) while the order that held it, past its deadline, still waits for
+    /// the expiry job: the seat map already shows it free, so the hold must not be refused for it. Closes, as
+    /// <see cref="Order.Expire"/> does (status Expired, lines no longer live, version moved on), every order in the
+    /// way that is pending, past its deadline at the hold's instant, and never had a payment attempt; an order with
+    /// one is left to the expiry, which asks the provider first. Runs only after the unique index refused a line,
+    /// inside the batch's transaction, so the closing and the new hold commit together or not at all. The version
+    /// step makes any save prepared against the old row (a payment, the expiry job) fail its concurrency check.
+    /// </summary>
+    /// <returns>Whether any order was closed (the lines are then worth inserting once more).</returns>
+    private static bool ReclaimLapsedHolds(Statements s, PendingWrite write)
+    {
+        var order = write.Order;
+        using var close = s.Connection.CreateCommand();
+        var sql = new StringBuilder(
+            """
+            UPDATE "Orders" SET "Status" = 3, "UpdatedAt" = $now, "Version" = "Version" + 1
+            WHERE "Status" = 0 AND "PaymentKey" IS NULL AND "ExpiresAt" <= $now AND "PerformanceId" = $p AND "Id" IN (
+              SELECT "OrderId" FROM "OrderLines" WHERE "PerformanceId" = $p AND "IsLive" = 1 AND "SeatId" IN (
+            """);
+        close.Parameters.AddWithValue("$now", write.Now.UtcTicks);
+        close.Parameters.AddWithValue("$p", order.PerformanceId);
+        for (var i = 0; i < order.Lines.Count; i++)
+        {
+            sql.Append(i == 0 ? "$s" : ", $s").Append(i);
+            close.Parameters.AddWithValue("$s" + i.ToString(CultureInfo.InvariantCulture), order.Lines[i].SeatId);
+        }
+
+        close.CommandText = sql.Append(")) RETURNING \"Id\";").ToString();
+        var closed = new List<string>();
+        using (var reader = close.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                closed.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var id in closed)
+        {
+            using var release = s.Connection.CreateCommand();
+            release.CommandText = "UPDATE \"OrderLines\" SET \"IsLive\" = 0 WHERE \"OrderId\" = $id AND \"IsLive\" = 1 RETURNING \"SeatId\";";
+            release.Parameters.AddWithValue("$id", id);
+            var seats = new List<long>();
+            using (var reader = release.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    seats.Add(reader.GetInt64(0));
+                }
+            }
+
+            write.Reclaimed.Add(new ReclaimedHold(Guid.Parse(id), seats));
+        }
+
+        return closed.Count > 0;
+    }
+
+    private static void DeleteOrder(Statements s, string orderId)
+    {
+        s.DeleteOrder.Parameters[0].Value = orderId;
+        s.DeleteOrder.ExecuteNonQuery();
     }
 
     private static List<long> TakenSeats(SqliteConnection connection, Order order)
@@ -286,8 +381,17 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
     [LoggerMessage(EventId = 3010, Level = LogLevel.Error, Message = "A group commit of {Count} holds failed; none of them was written")]
     private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);
 
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Order {OrderId} expired by a hold that needed its seats; {Count} seats released")]
+    private static partial void LogReclaimed(ILogger logger, Guid orderId, int count);
+
+    /// <summary>A lapsed order closed inside a batch so a hold could take its seats, and the seats it had.</summary>
+    private sealed record ReclaimedHold(Guid OrderId, IReadOnlyList<long> SeatIds);
+
     private sealed class PendingWrite(Order order, int maxSeatsPerFan, DateTimeOffset now)
     {
+        /// <summary>Lapsed orders this hold closed on its way (kept whatever became of the hold itself).</summary>
+        public List<ReclaimedHold> Reclaimed { get; } = [];
+
         public Order Order { get; } = order;
 
         public int MaxSeatsPerFan { get; } = maxSeatsPerFan;

@@ -17,7 +17,17 @@ internal static class GatewayHosting
         services.AddHostedService<PacedPerformancesRefresher>();
         services.AddSingleton<IProxyConfigProvider, GatewayProxyConfigProvider>();
         services.AddSingleton<LocalPaths>();
-        services.AddReverseProxy().AddTransforms(static context => context.AddResponseTransform(static transform =>
+        services.AddReverseProxy()
+            .ConfigureHttpClient(static (_, handler) =>
+            {
+                // YARP's defaults stand (no proxy, no cookies, no decompression, an unlimited pool of HTTP/1.1
+                // connections to the WebApi); only trace headers are left out when no trace is recorded.
+                if (handler.ActivityHeadersPropagator is { } propagator)
+                {
+                    handler.ActivityHeadersPropagator = new TraceOnlyPropagator(propagator);
+                }
+            })
+            .AddTransforms(static context => context.AddResponseTransform(static transform =>
         {
             // Server-sent events (the live seat map) must reach the fan as the WebApi writes them.
             if (transform.ProxyResponse?.Content.Headers.ContentType?.MediaType is "text/event-stream")

@@ -56,12 +56,20 @@ internal static class OrderEndpoints
 
     /// <summary>
     /// Holds every requested seat or none. 201 with the pending order and its deadline; 409 lists the seats that
-    /// were taken; 503 with Retry-After when the seat lock store is unreachable (nothing is held then).
+    /// were taken; 503 with Retry-After when the seat lock store is unreachable (nothing is held then). The 409, the
+    /// answer most fans get in an on-sale, is written by <see cref="SeatsTakenProblem"/>.
     /// </summary>
-    public static async Task<Results<Created<OrderDto>, ProblemHttpResult>> HoldSeatsOfPerformance(
-        long performanceId, HoldRequest body, HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
-        (await mediator.Send(new HoldSeats(context.User.UserId(), performanceId, body.SeatIds, AccessPassOf(context)), cancellationToken))
-        .ToCreated(context, o => $"/api/orders/{o.Id}");
+    public static async Task<Results<Created<OrderDto>, ProblemHttpResult, SeatsTakenProblem>> HoldSeatsOfPerformance(
+        long performanceId, HoldRequest body, HttpContext context, IMediator mediator, CancellationToken cancellationToken)
+    {
+        var result = await mediator.Send(new HoldSeats(context.User.UserId(), performanceId, body.SeatIds, AccessPassOf(context)), cancellationToken);
+        if (result.IsSuccess)
+        {
+            return TypedResults.Created($"/api/orders/{result.Value.Id}", result.Value);
+        }
+
+        return SeatsTakenProblem.For(result.Error!, context) is { } taken ? taken : result.Error!.ToProblem(context);
+    }
 
     /// <summary>
     /// Holds the best <c>count</c> free seats side by side in one row of the grade (front rows first, then nearest the

@@ -264,6 +264,25 @@ public sealed class HoldSeatsTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Hold_leaves_a_lapsed_holder_with_a_declined_payment_to_the_expiry_which_asks_the_provider_first()
+    {
+        var seat = _stage.SeatId(3);
+        var declined = await _database.SeedPendingOrderAsync(_stage, Guid.NewGuid(), [seat], HandlerDatabase.Start - Hold - TimeSpan.FromMinutes(1),
+            then: o =>
+            {
+                o.BeginPayment("pk_declined", o.CreatedAt.AddMinutes(1), o.CreatedAt.AddMinutes(3));
+                o.PaymentDeclined(o.CreatedAt.AddMinutes(2));
+            });
+        _seatLock.TryAcquireAsync(default, default!, default!, default, default, default, default).ReturnsForAnyArgs(SeatLockResult.Conflict([], Lapsed(seat, declined.Number)));
+
+        var result = await Handle([seat]);
+
+        AssertError(result, ErrorKind.Conflict, "seats.taken");
+        Assert.Equal(OrderStatus.Pending, (await _database.ReadOrderAsync(declined.Id)).Status);
+        await _seatLock.DidNotReceiveWithAnyArgs().ReleaseAsync(default, default!, default!, default);
+    }
+
+    [Fact]
     public async Task Hold_skips_a_lapsed_holder_that_the_expiry_job_moved_first()
     {
         var seat = _stage.SeatId(3);

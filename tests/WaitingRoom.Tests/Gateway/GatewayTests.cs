@@ -91,6 +91,41 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_tracing_no_trace_header_is_sent_upstream_and_a_fans_own_is_dropped()
+    {
+        using var fan = Fan();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/events");
+        request.Headers.Add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+
+        var response = await fan.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(Assert.Single(_upstream.Requests).TraceParent);
+    }
+
+    [Fact]
+    public void A_recorded_span_is_still_propagated()
+    {
+        using var source = new System.Diagnostics.ActivitySource("Ticketing.WaitingRoom.Tests.Propagation");
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s == source,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        var propagator = new Ticketing.WaitingRoom.Gateway.TraceOnlyPropagator(System.Diagnostics.DistributedContextPropagator.CreateDefaultPropagator());
+        var headers = new Dictionary<string, string>();
+        using var logScopeOnly = new System.Diagnostics.Activity("request").Start();
+
+        propagator.Inject(logScopeOnly, headers, (carrier, name, value) => ((Dictionary<string, string>)carrier!)[name] = value);
+        Assert.Empty(headers);
+
+        using var traced = source.StartActivity("proxy")!;
+        propagator.Inject(traced, headers, (carrier, name, value) => ((Dictionary<string, string>)carrier!)[name] = value);
+        Assert.Equal(traced.Id, headers["traceparent"]);
+    }
+
+    [Fact]
     public async Task A_valid_pass_in_the_rooms_cookie_is_forwarded_as_X_Access_Pass_for_seats_together()
     {
         var (pass, _) = await AdmitAsync("sale");

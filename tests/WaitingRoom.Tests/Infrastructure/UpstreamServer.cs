@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Ticketing.WaitingRoom.Tests.Infrastructure;
 
 /// <summary>What the upstream saw of one proxied request.</summary>
-internal sealed record UpstreamRequest(string Method, string PathAndQuery, string? AccessPass, string? ForwardedFor, string? ForwardedProto, string? ForwardedHost, string? Cookie);
+internal sealed record UpstreamRequest(string Method, string PathAndQuery, string? AccessPass, string? ForwardedFor, string? ForwardedProto, string? ForwardedHost, string? Cookie, string? TraceParent = null);
 
 /// <summary>
 /// A small real Kestrel server standing in for the WebApi behind the gateway: it records every request and answers
@@ -54,7 +54,8 @@ internal sealed class UpstreamServer : IAsyncDisposable
                 h["X-Forwarded-For"].FirstOrDefault(),
                 h["X-Forwarded-Proto"].FirstOrDefault(),
                 h["X-Forwarded-Host"].FirstOrDefault(),
-                h.Cookie.FirstOrDefault()));
+                h.Cookie.FirstOrDefault(),
+                h["traceparent"].FirstOrDefault()));
             return Results.Text("upstream " + http.Request.Path, "text/plain");
         });
         await app.StartAsync();
