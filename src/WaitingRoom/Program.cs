@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Ticketing.WaitingRoom;
+using Ticketing.WaitingRoom.Admission;
 using Ticketing.WaitingRoom.Endpoints;
 using Ticketing.WaitingRoom.Errors;
 using Ticketing.WaitingRoom.Gateway;
@@ -59,6 +60,7 @@ services.AddSingleton(sp =>
     return new PassIssuer(sp.GetRequiredService<SigningKeyRing>(), pass.Issuer, pass.Audience);
 });
 services.AddSingleton<QueueService>();
+services.AddAdmissionController(builder.Configuration); // admission (issue 12): Quartz controller, lease, inventory
 services.AddHostedService<StartupTasks>();
 services.AddGateway(); // after StartupTasks: the rooms are read once the demo room is seeded
 

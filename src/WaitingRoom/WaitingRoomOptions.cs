@@ -37,6 +37,8 @@ internal sealed class WaitingRoomOptions
     public PollingOptions Polling { get; set; } = new();
 
     public JoinRateLimitOptions JoinRateLimit { get; set; } = new();
+
+    public Admission.AdmissionOptions Admission { get; set; } = new(); // admission (issue 12)
 }
 
 internal enum StoreKind

@@ -52,7 +52,7 @@ internal static class FanEndpoints
                 Problem(StatusCodes.Status503ServiceUnavailable));
         group.MapGet("/events", Events)
             .WithSummary("The fan's status as server-sent events.")
-            .WithDescription("One `status` event now (data: the status JSON), then one each time the fan would have polled, until admitted, expired or closed.")
+            .WithDescription("One `status` event now (data: the status JSON), then one each time the fan would have polled (or at once when the room sells out), until admitted, expired or closed.")
             .WithQueueTicket(required: true)
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -156,6 +156,7 @@ internal static class FanEndpoints
         QueueService queue,
         QueueTicketCodec tickets,
         TimeProvider time,
+        Ticketing.WaitingRoom.Admission.InventorySignals signals,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
         CancellationToken cancellationToken)
     {
@@ -190,7 +191,16 @@ internal static class FanEndpoints
                 break;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(wait), time, cancellationToken);
+            // admission (issue 12): a sold-out change on any instance ends the wait early.
+            var change = signals.NextChange(roomId);
+            using (var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                var delay = Task.Delay(TimeSpan.FromMilliseconds(wait), time, poll.Token);
+                await Task.WhenAny(delay, change);
+                await poll.CancelAsync();
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
             (outcome, status) = await queue.StatusAsync(roomId, fanId);
             if (outcome != FanOutcome.Ok)
             {

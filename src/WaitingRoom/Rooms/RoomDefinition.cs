@@ -19,7 +19,21 @@ internal sealed record RoomDefinition(
     int MaxActive,
     int PassLifetimeSeconds,
     DateTimeOffset OpensAt,
-    RoomMode Mode);
+    RoomMode Mode)
+{
+    // --- admission: inventory-aware admission and health back-off (issue 12) ---
+
+    /// <summary>Fans admitted but not done allowed per seat still available; 0 turns the inventory cap off.</summary>
+    public double FansPerAvailableSeat { get; init; }
+
+    /// <summary>The WebApi's p99 latency (ms) above which the rate backs off; 0 = no limit.</summary>
+    public int MaxWebApiP99Ms { get; init; }
+
+    /// <summary>The WebApi's error rate (0..1, share of 5xx answers) above which the rate backs off; 0 = no limit.</summary>
+    public double MaxWebApiErrorRate { get; init; }
+
+    // --- end admission ---
+}
 
 internal static class RoomModes
 {
