@@ -60,7 +60,7 @@ services.AddSingleton(sp =>
     return new PassIssuer(sp.GetRequiredService<SigningKeyRing>(), pass.Issuer, pass.Audience);
 });
 services.AddSingleton<QueueService>();
-services.AddAdmissionController(builder.Configuration); // admission (issue 12): Quartz controller, lease, inventory
+services.AddAdmissionController(); // admission (issue 12): Quartz controller, lease, inventory
 services.AddHostedService<StartupTasks>();
 services.AddGateway(); // after StartupTasks: the rooms are read once the demo room is seeded
 

@@ -8,7 +8,7 @@ namespace Ticketing.WaitingRoom.Admission;
 /// <summary>Registers the admission controller: Quartz (the WaitingRoom's clock), the lease, the inventory client and the signals.</summary>
 internal static class AdmissionHosting
 {
-    public static IServiceCollection AddAdmissionController(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddAdmissionController(this IServiceCollection services)
     {
         services.AddSingleton<IValidateOptions<WaitingRoomOptions>, AdmissionOptionsValidator>();
         services.AddSingleton<IControllerLease>(sp =>
@@ -21,19 +21,15 @@ internal static class AdmissionHosting
         services.AddSingleton<InventorySignals>();
 
         // Quartz reads the container's TimeProvider, so tests drive its triggers with their manual clock.
-        var enabled = configuration.GetValue($"{WaitingRoomOptions.Section}:Admission:ControllerEnabled", true);
         services.AddQuartz(q =>
         {
             q.AddJob<RoomOpeningJob>(j => j.WithIdentity(RoomOpeningJob.Key).StoreDurably());
-            if (enabled)
-            {
-                q.AddJob<AdmissionControllerJob>(j => j.WithIdentity(AdmissionControllerJob.Key));
-                q.AddTrigger(t => t
-                    .ForJob(AdmissionControllerJob.Key)
-                    .WithIdentity("admission-controller-each-second", "waitingroom")
-                    .StartNow()
-                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(1)).RepeatForever()));
-            }
+            q.AddJob<AdmissionControllerJob>(j => j.WithIdentity(AdmissionControllerJob.Key));
+            q.AddTrigger(t => t
+                .ForJob(AdmissionControllerJob.Key)
+                .WithIdentity("admission-controller-each-second", "waitingroom")
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(1)).RepeatForever()));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

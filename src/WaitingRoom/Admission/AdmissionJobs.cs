@@ -9,12 +9,23 @@ namespace Ticketing.WaitingRoom.Admission;
 /// controller if this instance holds the lease. Never two at once on one instance.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed partial class AdmissionControllerJob(AdmissionController controller, RoomOpenings openings, IQueueStore store, TimeProvider time, ILogger<AdmissionControllerJob> logger) : IJob
+internal sealed partial class AdmissionControllerJob(
+    AdmissionController controller,
+    RoomOpenings openings,
+    IQueueStore store,
+    TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<WaitingRoomOptions> options,
+    ILogger<AdmissionControllerJob> logger) : IJob
 {
     public static readonly JobKey Key = new("admission-controller", "waitingroom");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
+        if (!options.Value.Admission.ControllerEnabled)
+        {
+            return;
+        }
+
         try
         {
             await openings.EnsureAsync(store.ListRooms(), time.GetUtcNow(), cancellationToken).ConfigureAwait(false);

@@ -229,7 +229,7 @@ internal sealed class InProcessQueueStore : IQueueStore
         lock (room.Sync)
         {
             room.Advance(nowMs, seed);
-            changed = room.Inventory?.SoldOut != inventory.SoldOut;
+            changed = (room.Inventory?.SoldOut ?? false) != inventory.SoldOut;
             room.Inventory = inventory;
         }
 
