@@ -43,7 +43,7 @@ internal sealed partial class InventoryClient(HttpClient http, IOptions<WaitingR
 
             return await response.Content.ReadFromJsonAsync(WaitingRoomJsonContext.Default.InventoryReportDto, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException or NotSupportedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             LogUnavailable(logger, ex.GetType().Name);
             return null;

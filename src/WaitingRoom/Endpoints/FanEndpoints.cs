@@ -166,6 +166,8 @@ internal static class FanEndpoints
             return check;
         }
 
+        // admission (issue 12): taken before each read, so a sold-out change just after the read still wakes the wait.
+        var change = signals.NextChange(roomId);
         var (outcome, status) = await queue.StatusAsync(roomId, fanId);
         if (outcome != FanOutcome.Ok)
         {
@@ -192,7 +194,6 @@ internal static class FanEndpoints
             }
 
             // admission (issue 12): a sold-out change on any instance ends the wait early.
-            var change = signals.NextChange(roomId);
             using (var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 var delay = Task.Delay(TimeSpan.FromMilliseconds(wait), time, poll.Token);
@@ -201,6 +202,7 @@ internal static class FanEndpoints
             }
 
             cancellationToken.ThrowIfCancellationRequested();
+            change = signals.NextChange(roomId);
             (outcome, status) = await queue.StatusAsync(roomId, fanId);
             if (outcome != FanOutcome.Ok)
             {
