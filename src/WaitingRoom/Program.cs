@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Ticketing.WaitingRoom;
+using Ticketing.WaitingRoom.Admission;
 using Ticketing.WaitingRoom.Endpoints;
 using Ticketing.WaitingRoom.Errors;
 using Ticketing.WaitingRoom.Gateway;
@@ -70,6 +71,7 @@ services.AddSingleton(sp => new FanIdentityVerifier(
     sp.GetRequiredService<IOptions<WaitingRoomOptions>>().Value.FanIdentity,
     sp.GetRequiredService<TimeProvider>()));
 services.AddSingleton<QueueService>();
+services.AddAdmissionController(); // admission (issue 12): Quartz controller, lease, inventory
 services.AddHostedService<StartupTasks>();
 services.AddGateway(); // after StartupTasks: the rooms are read once the demo room is seeded
 

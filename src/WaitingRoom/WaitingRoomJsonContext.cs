@@ -15,4 +15,5 @@ namespace Ticketing.WaitingRoom;
 [JsonSerializable(typeof(KeyRotationResponse))]
 [JsonSerializable(typeof(JwkSet))]
 [JsonSerializable(typeof(Ticketing.Telemetry.HealthBody))]
+[JsonSerializable(typeof(Ticketing.WaitingRoom.Admission.InventoryReportDto))] // admission (issue 12)
 internal sealed partial class WaitingRoomJsonContext : JsonSerializerContext;

@@ -45,6 +45,8 @@ internal sealed class WaitingRoomOptions
     /// <c>Origin</c> header names any other site is refused (403), so another site cannot reset a fan's place.
     /// </summary>
     public List<string> JoinAllowedOrigins { get; set; } = [];
+
+    public Admission.AdmissionOptions Admission { get; set; } = new(); // admission (issue 12)
 }
 
 /// <summary>Checking the WebApi's fan identity at join (account rooms).</summary>

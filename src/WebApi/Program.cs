@@ -76,6 +76,7 @@ builder.Services.AddOptions<FanIdentityOptions>().Bind(builder.Configuration.Get
     .ValidateOnStart();
 builder.Services.AddSingleton<FanIdentityIssuer>();
 builder.Services.AddTrustedProxies(builder.Configuration);
+builder.Services.AddSingleton<RequestHealthWindow>(); // admission (issue 12): p99 and error rate for the waiting room
 builder.Services.AddAccountSecurity(builder.Configuration);
 builder.Services.AddRateLimiter(o =>
 {
@@ -109,6 +110,7 @@ var app = builder.Build();
 // First: the client address every later step sees (rate limits, metrics access, logs) is the fan's when the request
 // came through a trusted proxy (the WaitingRoom gateway), and the connection's own address otherwise.
 app.UseForwardedHeaders();
+app.Use(RequestHealthWindow.Middleware); // admission (issue 12): outside the exception handler, so its 500s count
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapBookingPages();
@@ -131,6 +133,7 @@ app.MapAccountEndpoints();
 app.MapFanIdentityEndpoints();
 app.MapOrganizerEndpoints();
 app.MapCatalogEndpoints();
+app.MapInventoryEndpoints(); // admission (issue 12)
 app.MapOrderEndpoints();
 app.MapAdminEndpoints();
 app.MapPaymentEndpoints();

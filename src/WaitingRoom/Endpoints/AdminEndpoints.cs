@@ -20,7 +20,17 @@ internal sealed record RoomRequest(
     int? PassLifetimeSeconds,
     DateTimeOffset? OpensAt,
     string? Mode,
-    string? Identity = null);
+    string? Identity = null)
+{
+    // --- admission (issue 12) ---
+    public double? FansPerAvailableSeat { get; init; }
+
+    public int? MaxWebApiP99Ms { get; init; }
+
+    public double? MaxWebApiErrorRate { get; init; }
+
+    // --- end admission ---
+}
 
 internal sealed record RoomResponse(
     string Id,
@@ -33,6 +43,15 @@ internal sealed record RoomResponse(
     string Mode,
     string Identity)
 {
+    // --- admission (issue 12) ---
+    public double FansPerAvailableSeat { get; init; }
+
+    public int MaxWebApiP99Ms { get; init; }
+
+    public double MaxWebApiErrorRate { get; init; }
+
+    // --- end admission ---
+
     public static RoomResponse From(RoomDefinition d) => new(
         d.Id,
         d.PerformanceIds,
@@ -42,7 +61,12 @@ internal sealed record RoomResponse(
         d.PassLifetimeSeconds,
         d.OpensAt,
         RoomModes.ToWire(d.Mode),
-        RoomIdentities.ToWire(d.Identity));
+        RoomIdentities.ToWire(d.Identity))
+    {
+        FansPerAvailableSeat = d.FansPerAvailableSeat, // admission (issue 12)
+        MaxWebApiP99Ms = d.MaxWebApiP99Ms, // admission (issue 12)
+        MaxWebApiErrorRate = d.MaxWebApiErrorRate, // admission (issue 12)
+    };
 }
 
 internal sealed record KeyRotationResponse(string Kid, IReadOnlyList<string> PublishedKids);
@@ -71,7 +95,7 @@ internal static class AdminEndpoints
         group.MapDelete("/rooms/{roomId}", DeleteRoom).WithSummary("Delete a room and its line.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        group.MapGet("/rooms/{roomId}/stats", Stats).WithSummary("The room's counters: line length, serving, admitted, active.")
+        group.MapGet("/rooms/{roomId}/stats", Stats).WithSummary("The room's counters: line length, serving, admitted, active, and why it paces (rate, inventory or health).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/keys/rotate", RotateKey).WithSummary("Start signing passes with a new key; the old one stays published until passes signed with it expire.");
@@ -149,6 +173,7 @@ internal static class AdminEndpoints
         {
             Identity = identity,
         };
+        definition = AdmissionSettings.Apply(request, definition); // admission (issue 12)
         var created = store.PutRoom(definition, now.ToUnixTimeMilliseconds(), random.NextSeed());
         paced.Refresh();
         var body = RoomResponse.From(store.GetRoom(roomId) ?? definition);
@@ -203,6 +228,7 @@ internal static class AdminEndpoints
         }
 
         var update = new RoomUpdate(rate, request.MaxActive, mode, opensAt, request.PassLifetimeSeconds, request.PerformanceIds);
+        update = AdmissionSettings.Apply(request, update); // admission (issue 12)
         var updated = store.UpdateRoom(roomId, update, now.ToUnixTimeMilliseconds(), random.NextSeed());
         paced.Refresh();
         return updated is null ? Problems.RoomNotFound(roomId) : TypedResults.Ok(RoomResponse.From(updated));
@@ -328,6 +354,7 @@ internal static class AdminEndpoints
     private static void ValidateCommon(RoomRequest request, WaitingRoomOptions options, Dictionary<string, string[]> errors, out RoomMode? mode)
     {
         mode = null;
+        AdmissionSettings.Validate(request, errors); // admission (issue 12)
         if (request.MaxActive is < 0 or > 10_000_000)
         {
             errors["maxActive"] = ["maxActive must be between 0 (no cap) and 10000000."];

@@ -56,7 +56,7 @@ internal static class FanEndpoints
                 Problem(StatusCodes.Status503ServiceUnavailable));
         group.MapGet("/events", Events)
             .WithSummary("The fan's status as server-sent events.")
-            .WithDescription("One `status` event now (data: the status JSON), then one each time the fan would have polled, until admitted, expired or closed.")
+            .WithDescription("One `status` event now (data: the status JSON), then one each time the fan would have polled (or at once when the room sells out), until admitted, expired or closed.")
             .WithQueueTicket(required: true)
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -217,6 +217,7 @@ internal static class FanEndpoints
         QueueService queue,
         QueueTicketCodec tickets,
         TimeProvider time,
+        Ticketing.WaitingRoom.Admission.InventorySignals signals,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
         CancellationToken cancellationToken)
     {
@@ -226,6 +227,8 @@ internal static class FanEndpoints
             return check;
         }
 
+        // admission (issue 12): taken before each read, so a sold-out change just after the read still wakes the wait.
+        var change = signals.NextChange(roomId);
         var (outcome, status) = await queue.StatusAsync(roomId, fanId);
         if (outcome != FanOutcome.Ok)
         {
@@ -251,7 +254,16 @@ internal static class FanEndpoints
                 break;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(wait), time, cancellationToken);
+            // admission (issue 12): a sold-out change on any instance ends the wait early.
+            using (var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                var delay = Task.Delay(TimeSpan.FromMilliseconds(wait), time, poll.Token);
+                await Task.WhenAny(delay, change);
+                await poll.CancelAsync();
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            change = signals.NextChange(roomId);
             (outcome, status) = await queue.StatusAsync(roomId, fanId);
             if (outcome != FanOutcome.Ok)
             {

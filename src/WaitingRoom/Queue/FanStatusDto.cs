@@ -7,7 +7,8 @@ namespace Ticketing.WaitingRoom.Queue;
 /// context per call costs about 4 µs and 2 KB (measured on the hold's order, docs/BENCHMARKS.md) where this record
 /// costs one allocation.
 /// </summary>
-/// <param name="State"><c>waiting</c>, <c>admitted</c>, <c>expired</c> or <c>closed</c>.</param>
+/// <param name="State"><c>waiting</c>, <c>admitted</c>, <c>expired</c>, <c>closed</c> or <c>soldOut</c> (nothing left and no
+/// hold can come back; the fan keeps the place and is told again if seats return).</param>
 /// <param name="Place">1-based place in line; null in a pre-queue (drawn at opening).</param>
 /// <param name="Ahead">Fans ahead; never goes up.</param>
 /// <param name="PollAfterMs">When to ask again (jittered); null once the state is final.</param>

@@ -36,6 +36,23 @@ internal interface IQueueStore
     ValueTask<ClaimResult> ClaimAsync(string roomId, string fanId, long place, long nowMs, ulong seed, long passExpiresAtMs, string jti);
 
     RoomStats? Stats(string roomId, long nowMs, ulong seed);
+
+    // --- admission: the controller's inventory facts (issue 12) ---
+
+    /// <summary>
+    /// Advances the room to <paramref name="nowMs"/> under the facts it had, then stores the new ones (they pace every
+    /// later advance while valid). Returns false when the room does not exist. Tells <see cref="SubscribeInventoryChanges"/>
+    /// subscribers on every instance when the room's sold-out flag changed.
+    /// </summary>
+    bool SetInventory(string roomId, RoomInventory inventory, long nowMs, ulong seed);
+
+    /// <summary>The facts last stored for the room (valid or not); null when none.</summary>
+    RoomInventory? GetInventory(string roomId);
+
+    /// <summary>Calls <paramref name="onChange"/> with the room id whenever a room's sold-out flag changes, on any instance.</summary>
+    void SubscribeInventoryChanges(Action<string> onChange);
+
+    // --- end admission ---
 }
 
 /// <summary>The store did not answer within the connection's timeout; answered like an outage (503 with Retry-After).</summary>

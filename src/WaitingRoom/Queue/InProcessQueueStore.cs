@@ -12,6 +12,7 @@ internal sealed class InProcessQueueStore : IQueueStore
     private const long Micro = 1_000_000;
 
     private readonly ConcurrentDictionary<string, RoomState> _rooms = new(StringComparer.Ordinal);
+    private Action<string>? _inventoryChanged;
 
     public RoomDefinition? GetRoom(string roomId) => _rooms.TryGetValue(roomId, out var room) ? room.Definition : null;
 
@@ -80,6 +81,7 @@ internal sealed class InProcessQueueStore : IQueueStore
                 PassLifetimeSeconds = update.PassLifetimeSeconds ?? d.PassLifetimeSeconds,
                 PerformanceIds = update.PerformanceIds ?? d.PerformanceIds,
             };
+            room.Definition = update.ApplyAdmission(room.Definition); // admission (issue 12)
             room.Advance(nowMs, seed);
             return room.Definition;
         }
@@ -179,7 +181,7 @@ internal sealed class InProcessQueueStore : IQueueStore
                 return new ClaimResult(ClaimOutcome.NotYet, 0, 0, null);
             }
 
-            if (mode != RoomMode.Passthrough && room.Definition.MaxActive > 0 && room.ActiveCount(nowMs) >= room.Definition.MaxActive)
+            if (mode != RoomMode.Passthrough && room.ActiveLimit(nowMs) is { } limit && room.ActiveCount(nowMs) >= limit)
             {
                 return new ClaimResult(ClaimOutcome.CapFull, 0, 0, null);
             }
@@ -202,7 +204,7 @@ internal sealed class InProcessQueueStore : IQueueStore
         {
             room.Advance(nowMs, seed);
             var queue = room.Opened ? Math.Max(0, room.Tail - room.Serving) : room.PreCount;
-            return new RoomStats(
+            return AdmissionPacing.Describe(new RoomStats(
                 roomId,
                 RoomModes.ToWire(room.Definition.Mode),
                 room.Opened,
@@ -212,9 +214,47 @@ internal sealed class InProcessQueueStore : IQueueStore
                 room.Serving,
                 room.Admitted,
                 room.ActiveCount(nowMs),
-                room.Abandoned);
+                room.Abandoned), room.Inventory, nowMs);
         }
     }
+
+    public bool SetInventory(string roomId, RoomInventory inventory, long nowMs, ulong seed)
+    {
+        if (!_rooms.TryGetValue(roomId, out var room))
+        {
+            return false;
+        }
+
+        bool changed;
+        lock (room.Sync)
+        {
+            room.Advance(nowMs, seed);
+            changed = (room.Inventory?.SoldOut ?? false) != inventory.SoldOut;
+            room.Inventory = inventory;
+        }
+
+        if (changed)
+        {
+            _inventoryChanged?.Invoke(roomId);
+        }
+
+        return true;
+    }
+
+    public RoomInventory? GetInventory(string roomId)
+    {
+        if (!_rooms.TryGetValue(roomId, out var room))
+        {
+            return null;
+        }
+
+        lock (room.Sync)
+        {
+            return room.Inventory;
+        }
+    }
+
+    public void SubscribeInventoryChanges(Action<string> onChange) => _inventoryChanged += onChange;
 
     private readonly record struct FanRecord(char Kind, long Number, long SeenMs, long IssuedAtMs, long ExpiresAtMs, string? Jti);
 
@@ -240,6 +280,8 @@ internal sealed class InProcessQueueStore : IQueueStore
 
         public long Abandoned { get; private set; }
 
+        public RoomInventory? Inventory { get; set; }
+
         private long _credit;
         private long _tick;
         private ulong _seed;
@@ -252,7 +294,25 @@ internal sealed class InProcessQueueStore : IQueueStore
             Serving,
             _seed,
             Definition.OpensAt.ToUnixTimeMilliseconds(),
-            Definition.RatePerSecond);
+            _lastValid ? RoomInventory.EffectiveRateMicro(RateMicro, Inventory!.RateFactorMicro) / (double)Micro : Definition.RatePerSecond,
+            _lastValid && Inventory!.SoldOut);
+
+        private long RateMicro => (long)Math.Round(Definition.RatePerSecond * Micro);
+
+        /// <summary>Whether the inventory facts were valid at the last advance (what the snapshot reports).</summary>
+        private bool _lastValid;
+
+        /// <summary>The tighter of the admin's cap and the seats-left cap; null for no cap.</summary>
+        public long? ActiveLimit(long nowMs)
+        {
+            long? limit = Definition.MaxActive > 0 ? Definition.MaxActive : null;
+            if (Inventory is { ActiveCap: >= 0 } inventory && inventory.IsValidAt(nowMs) && (limit is null || inventory.ActiveCap < limit))
+            {
+                limit = inventory.ActiveCap;
+            }
+
+            return limit;
+        }
 
         public int ActiveCount(long nowMs)
         {
@@ -297,6 +357,7 @@ internal sealed class InProcessQueueStore : IQueueStore
         public void Advance(long nowMs, ulong seed)
         {
             var nowSec = Math.DivRem(nowMs, 1000).Quotient;
+            _lastValid = Inventory is not null && Inventory.IsValidAt(nowMs);
             var mode = Definition.Mode;
             if (!Opened)
             {
@@ -320,15 +381,15 @@ internal sealed class InProcessQueueStore : IQueueStore
             {
                 if (mode == RoomMode.Open)
                 {
-                    var rateMicro = (long)Math.Round(Definition.RatePerSecond * Micro);
+                    var rateMicro = _lastValid ? RoomInventory.EffectiveRateMicro(RateMicro, Inventory!.RateFactorMicro) : RateMicro;
                     var limit = (Tail - Serving + 1) * Micro;
                     var add = (nowSec - _tick) > limit / Math.Max(1, rateMicro) ? limit : (nowSec - _tick) * rateMicro;
                     _credit += add;
                     var n = _credit / Micro;
                     _credit -= n * Micro;
-                    if (Definition.MaxActive > 0)
+                    if (ActiveLimit(nowMs) is { } activeLimit)
                     {
-                        var room = Math.Max(0, Definition.MaxActive - ActiveCount(nowMs));
+                        var room = Math.Max(0, activeLimit - ActiveCount(nowMs));
                         n = Math.Min(n, room);
                     }
 

@@ -36,7 +36,8 @@ internal readonly record struct RoomSnapshot(
     long Serving,
     ulong ShuffleSeed,
     long OpensAtMs,
-    double RatePerSecond);
+    double RatePerSecond,
+    bool SoldOut = false);
 
 /// <summary>A fan's record plus the room snapshot it was read with.</summary>
 /// <param name="Number">Arrival index (0-based) for <see cref="FanKind.PreQueue"/>, otherwise the place (1-based).</param>
@@ -68,7 +69,52 @@ internal sealed record RoomStats(
     long Serving,
     long Admitted,
     long Active,
-    long Abandoned);
+    long Abandoned)
+{
+    // --- admission: why the room paces, and the inventory facts it paces by (issue 12) ---
+
+    /// <summary><c>rate</c>, <c>inventory</c> (the seats-left cap, or sold out) or <c>health</c> (the WebApi's p99 or error rate).</summary>
+    public string Pacing { get; init; } = AdmissionPacing.Rate;
+
+    public bool SoldOut { get; init; }
+
+    /// <summary>Most fans admitted but not done now allowed by the seats left; null when off or unknown.</summary>
+    public long? InventoryCap { get; init; }
+
+    public long? SeatsAvailable { get; init; }
+
+    public long? SeatsHeld { get; init; }
+
+    /// <summary>Share of the set rate admitted now (1 = full rate; less while the WebApi is unhealthy).</summary>
+    public double RateFactor { get; init; } = 1;
+
+    public double? WebApiP99Ms { get; init; }
+
+    public double? WebApiErrorRate { get; init; }
+
+    /// <summary>When the controller last wrote the inventory facts; null when never or stale.</summary>
+    public DateTimeOffset? InventoryAt { get; init; }
+
+    // --- end admission ---
+}
 
 /// <summary>Live changes to a room; null leaves a field as it is.</summary>
-internal sealed record RoomUpdate(double? RatePerSecond, int? MaxActive, RoomMode? Mode, DateTimeOffset? OpensAt, int? PassLifetimeSeconds, long[]? PerformanceIds);
+internal sealed record RoomUpdate(double? RatePerSecond, int? MaxActive, RoomMode? Mode, DateTimeOffset? OpensAt, int? PassLifetimeSeconds, long[]? PerformanceIds)
+{
+    // --- admission (issue 12) ---
+    public double? FansPerAvailableSeat { get; init; }
+
+    public int? MaxWebApiP99Ms { get; init; }
+
+    public double? MaxWebApiErrorRate { get; init; }
+
+    /// <summary>Applies the admission settings of this update to <paramref name="d"/>.</summary>
+    public RoomDefinition ApplyAdmission(RoomDefinition d) => d with
+    {
+        FansPerAvailableSeat = FansPerAvailableSeat ?? d.FansPerAvailableSeat,
+        MaxWebApiP99Ms = MaxWebApiP99Ms ?? d.MaxWebApiP99Ms,
+        MaxWebApiErrorRate = MaxWebApiErrorRate ?? d.MaxWebApiErrorRate,
+    };
+
+    // --- end admission ---
+}

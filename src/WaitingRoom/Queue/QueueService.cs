@@ -93,6 +93,11 @@ internal sealed class QueueService(
             return Final(room.Id, "closed", ticket);
         }
 
+        if (snapshot.SoldOut)
+        {
+            return SoldOut(room.Id, view, snapshot, ticket); // admission (issue 12)
+        }
+
         var opensAt = DateTimeOffset.FromUnixTimeMilliseconds(snapshot.OpensAtMs);
         if (!snapshot.Opened)
         {
@@ -150,6 +155,24 @@ internal sealed class QueueService(
             : _options.BookingUrl.Replace("{performanceId}", room.PerformanceIds[0].ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
         return new FanStatusDto(room.Id, "admitted", false, null, 0, 0, null, null, pass, DateTimeOffset.FromUnixTimeMilliseconds(expiresAtMs), redirect, ticket);
+    }
+
+    /// <summary>
+    /// admission (issue 12): a waiting fan of a sold-out room. Not final: the fan keeps the place and polls slowly (which
+    /// also keeps the place from being dropped for silence), so seats that come back are offered in line order.
+    /// </summary>
+    private FanStatusDto SoldOut(string roomId, FanView view, RoomSnapshot snapshot, string? ticket)
+    {
+        long? place = null;
+        long? ahead = null;
+        if (snapshot.Opened)
+        {
+            place = view.Kind == FanKind.PreQueue ? PreQueueShuffle.PlaceOf(view.Number, snapshot.PreQueueCount, snapshot.ShuffleSeed) : view.Number;
+            ahead = Math.Max(0, place.Value - snapshot.Serving - 1);
+        }
+
+        var opensAt = DateTimeOffset.FromUnixTimeMilliseconds(snapshot.OpensAtMs);
+        return new FanStatusDto(roomId, "soldOut", !snapshot.Opened, place, ahead, null, Jitter(_options.Polling.MaxIntervalMs), opensAt, null, null, null, ticket);
     }
 
     private static FanStatusDto Final(string roomId, string state, string? ticket) =>

@@ -22,7 +22,8 @@ internal sealed partial class RedisQueueStore
             (long)r[5],
             ulong.Parse((string)r[6]!, CultureInfo.InvariantCulture),
             (long)r[7],
-            (double)(long)r[8] / Micro);
+            (double)(long)r[8] / Micro,
+            (long)r[9] == 1);
     }
 
     /// <summary>
@@ -180,7 +181,7 @@ internal sealed partial class RedisQueueStore
                 }
 
                 var snapshot = ReadSnapshot(r);
-                var at = 9;
+                var at = 10;
                 foreach (var pending in batch)
                 {
                     pending.TrySetResult(ReadRecord((byte[]?)r[at++], nowMs, snapshot));

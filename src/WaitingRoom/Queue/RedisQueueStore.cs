@@ -17,7 +17,13 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
     private const long DefinitionCacheMs = 1000;
     private const long Micro = 1_000_000;
 
-    private static readonly RedisValue[] DefinitionFields = ["mode", "rate", "cap", "opens", "life", "perfs", "idn"];
+    private static readonly RedisValue[] DefinitionFields =
+    [
+        "mode", "rate", "cap", "opens", "life", "perfs", "idn",
+        "fpas", "hp99", "herr", // admission (issue 12): fans per available seat, WebApi p99 and error-rate limits
+    ];
+
+    private static readonly RedisValue[] InventoryFields = ["at", "until", "avail", "held", "icap", "sold", "factor", "p99", "err"]; // admission (issue 12)
     private static readonly Script JoinScript = new(RedisScripts.JoinMany);
     private static readonly Script StatusScript = new(RedisScripts.StatusMany);
     private static readonly Script ClaimScript = new(RedisScripts.Claim);
@@ -26,6 +32,7 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
     private readonly ConcurrentDictionary<string, RedisKey[]> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RoomBatchers> _batchers = new(StringComparer.Ordinal);
     private readonly string _roomsKey = keyPrefix + ":rooms";
+    private readonly RedisChannel _inventoryChannel = RedisChannel.Literal(keyPrefix + ":inventory"); // admission (issue 12)
     private readonly TimeSpan _callTimeout = TimeSpan.FromMilliseconds(Math.Max(1, redis.TimeoutMilliseconds));
 
     private IDatabase Db => redis.GetDatabase();
@@ -97,6 +104,7 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
             PassLifetimeSeconds = update.PassLifetimeSeconds ?? d.PassLifetimeSeconds,
             PerformanceIds = update.PerformanceIds ?? d.PerformanceIds,
         };
+        updated = update.ApplyAdmission(updated); // admission (issue 12)
         Write(updated, nowMs, seed);
         return Load(roomId);
     }
@@ -139,8 +147,64 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
         var pre = (long)r[2];
         var tail = (long)r[3];
         var serving = (long)r[4];
-        return new RoomStats(roomId, (string)r[0]!, opened, pre, opened ? Math.Max(0, tail - serving) : pre, tail, serving, (long)r[5], (long)r[7], (long)r[6]);
+        var stats = new RoomStats(roomId, (string)r[0]!, opened, pre, opened ? Math.Max(0, tail - serving) : pre, tail, serving, (long)r[5], (long)r[7], (long)r[6]);
+        return AdmissionPacing.Describe(stats, GetInventory(roomId), nowMs); // admission (issue 12)
     }
+
+    // --- admission (issue 12) ---
+    public bool SetInventory(string roomId, RoomInventory inventory, long nowMs, ulong seed)
+    {
+        RedisValue[] args =
+        [
+            nowMs,
+            Seed(seed),
+            "at", inventory.AtMs,
+            "until", inventory.ValidUntilMs,
+            "avail", inventory.Available,
+            "held", inventory.Held,
+            "icap", inventory.ActiveCap,
+            "sold", inventory.SoldOut ? 1 : 0,
+            "factor", inventory.RateFactorMicro,
+            "p99", inventory.WebApiP99Ms is { } p99 ? p99.ToString("R", CultureInfo.InvariantCulture) : string.Empty,
+            "err", inventory.WebApiErrorRate is { } err ? err.ToString("R", CultureInfo.InvariantCulture) : string.Empty,
+        ];
+        var outcome = (long)Db.ScriptEvaluate(RedisScripts.SetInventory, Keys(roomId), args);
+        if (outcome == 2)
+        {
+            // Every instance wakes its event streams of this room (sold out is told at once, not at the next poll).
+            Db.Publish(_inventoryChannel, roomId, CommandFlags.FireAndForget);
+        }
+
+        return outcome != 0;
+    }
+
+    public RoomInventory? GetInventory(string roomId)
+    {
+        var v = Db.HashGet(Keys(roomId)[4], InventoryFields);
+        if (v[0].IsNull)
+        {
+            return null;
+        }
+
+        static double? Optional(RedisValue value) =>
+            value.IsNullOrEmpty ? null : double.Parse(value.ToString(), CultureInfo.InvariantCulture);
+
+        return new RoomInventory(
+            (long)v[0],
+            (long)v[1],
+            (long)v[2],
+            (long)v[3],
+            (long)v[4],
+            (long)v[5] == 1,
+            (double)(long)v[6] / Micro,
+            Optional(v[7]),
+            Optional(v[8]));
+    }
+
+    public void SubscribeInventoryChanges(Action<string> onChange) =>
+        redis.GetSubscriber().Subscribe(_inventoryChannel, (_, roomId) => onChange(roomId.ToString()));
+
+    // --- end admission ---
 
     private bool Write(RoomDefinition room, long nowMs, ulong seed)
     {
@@ -156,6 +220,9 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
             "life", room.PassLifetimeSeconds,
             "perfs", string.Join(',', room.PerformanceIds),
             "idn", RoomIdentities.ToWire(room.Identity),
+            "fpas", room.FansPerAvailableSeat.ToString("R", CultureInfo.InvariantCulture), // admission (issue 12)
+            "hp99", room.MaxWebApiP99Ms, // admission (issue 12)
+            "herr", room.MaxWebApiErrorRate.ToString("R", CultureInfo.InvariantCulture), // admission (issue 12)
         ];
         return (long)Db.ScriptEvaluate(RedisScripts.Put, Keys(room.Id), args) == 1;
     }
@@ -202,6 +269,10 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
         {
             // A room written before rooms had an identity setting has no field: it is an account room, the default.
             Identity = RoomIdentities.TryParse(values[6].IsNull ? null : values[6].ToString(), out var identity) ? identity : RoomIdentity.Account,
+            // admission (issue 12); rooms written before these settings existed have none (off).
+            FansPerAvailableSeat = values[7].IsNullOrEmpty ? 0 : double.Parse(values[7].ToString(), CultureInfo.InvariantCulture),
+            MaxWebApiP99Ms = values[8].IsNullOrEmpty ? 0 : (int)values[8],
+            MaxWebApiErrorRate = values[9].IsNullOrEmpty ? 0 : double.Parse(values[9].ToString(), CultureInfo.InvariantCulture),
         };
     }
 
@@ -228,7 +299,7 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
         }
 
         var tag = keyPrefix + ":{" + roomId + "}:";
-        keys = [tag + "cfg", tag + "st", tag + "fans", tag + "act"];
+        keys = [tag + "cfg", tag + "st", tag + "fans", tag + "act", tag + "inv"]; // inv: admission (issue 12)
         if (_keys.Count < 10_000 && _cache.ContainsKey(roomId))
         {
             _keys[roomId] = keys;

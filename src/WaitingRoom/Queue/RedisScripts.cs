@@ -2,7 +2,8 @@ namespace Ticketing.WaitingRoom.Queue;
 
 /// <summary>
 /// Lua for the Redis adapter. Keys of one room share the hash tag <c>{room}</c>:
-/// KEYS[1] config hash, KEYS[2] state hash, KEYS[3] fans hash (ticket id to record), KEYS[4] active passes (sorted set by expiry).
+/// KEYS[1] config hash, KEYS[2] state hash, KEYS[3] fans hash (ticket id to record), KEYS[4] active passes (sorted set by expiry),
+/// KEYS[5] the admission controller's inventory facts (hash: until, icap, sold, factor, and figures for the stats).
 /// Every script first runs <c>advance</c>: opening and the serving counter are computed from whole seconds elapsed
 /// since the last processed second (<c>tick</c>), inside the script, so each second is counted once
 /// however many instances call at once.
@@ -63,6 +64,16 @@ internal static class RedisScripts
           local r = { mode = cfg[1], rate = tonumber(cfg[2]), cap = tonumber(cfg[3]), opens = tonumber(cfg[4]),
             opened = st[1] == '1', pre = tonumber(st[2]) or 0, tail = tonumber(st[3]) or 0, serving = tonumber(st[4]) or 0,
             credit = tonumber(st[5]) or 0, tick = tonumber(st[6]) or 0, seed = st[7] or '0' }
+          -- admission (issue 12): the controller's facts pace the room while valid
+          local inv = redis.call('HMGET', KEYS[5], 'until', 'icap', 'sold', 'factor')
+          r.valid = inv[1] and tonumber(inv[1]) > now or false
+          r.sold = r.valid and inv[3] == '1'
+          r.limit = nil
+          if r.cap > 0 then r.limit = r.cap end
+          if r.valid and tonumber(inv[2]) >= 0 and (r.limit == nil or tonumber(inv[2]) < r.limit) then r.limit = tonumber(inv[2]) end
+          r.erate = r.rate
+          if r.valid then r.erate = math.floor(r.rate * (tonumber(inv[4]) / 1000000)) end
+          -- end admission
           local nowSec = math.floor(now / 1000)
           local dirty = false
           if not r.opened then
@@ -80,14 +91,14 @@ internal static class RedisScripts
           if nowSec > r.tick then
             if r.mode == 'open' then
               local limit = (r.tail - r.serving + 1) * 1000000
-              local add = (nowSec - r.tick) * r.rate
+              local add = (nowSec - r.tick) * r.erate
               if add > limit then add = limit end
               local credit = r.credit + add
               local n = math.floor(credit / 1000000)
               credit = credit - n * 1000000
-              if r.cap > 0 then
+              if r.limit then
                 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
-                local room = r.cap - redis.call('ZCARD', KEYS[4])
+                local room = r.limit - redis.call('ZCARD', KEYS[4])
                 if room < 0 then room = 0 end
                 if n > room then n = room end
               end
@@ -117,7 +128,7 @@ internal static class RedisScripts
     /// <summary>
     /// Join for a batch of fans of one room, in arrival order (the adapter groups concurrent requests; a batch of one is
     /// the plain case). ARGV: now, seed, abandonAfterMs, then the fan ids. Returns {0} for no room, else
-    /// {1, mode, opened, pre, tail, serving, seed, opens, rate} (after the whole batch) followed by each fan's record
+    /// {1, mode, opened, pre, tail, serving, seed, opens, rate, sold} (after the whole batch) followed by each fan's record
     /// after the call, or <c>C</c> when the closed room refused the join. A fan still waiting keeps the place (a silent
     /// one loses it as in status, then joins at the back), a fan with an unexpired pass keeps it, anyone else gets the
     /// next place (after opening) or the next pre-queue index (before). A fan listed twice is handled once.
@@ -164,7 +175,7 @@ internal static class RedisScripts
           if r.mode == 'passthrough' then r.serving = tail end
           redis.call('HSET', KEYS[2], 'tail', tail, 'serving', r.serving)
         end
-        local res = { 1, r.mode, r.opened and 1 or 0, r.pre, r.tail, r.serving, r.seed, r.opens, r.rate }
+        local res = { 1, r.mode, r.opened and 1 or 0, r.pre, r.tail, r.serving, r.seed, r.opens, r.erate, r.sold and 1 or 0 }
         for j = 1, #out do res[#res + 1] = out[j] end
         return res
         """;
@@ -172,7 +183,7 @@ internal static class RedisScripts
     /// <summary>
     /// Status for a batch of fans of one room (the adapter groups concurrent requests; a batch of one is the plain case).
     /// ARGV: now, seed, abandonAfterMs, then the fan ids. Returns {0} for no room, else
-    /// {1, mode, opened, pre, tail, serving, seed, opens, rate} followed by each fan's record as it stands after this
+    /// {1, mode, opened, pre, tail, serving, seed, opens, rate, sold} followed by each fan's record as it stands after this
     /// call (nil for no record); the adapter reads kind, place and pass claims from it. Per fan the work is a byte test
     /// and one number parse: a waiting fan silent for too long becomes <c>X</c> and is counted abandoned, otherwise
     /// <c>seen</c> is refreshed every 5 s; admitted and lost records are only read. A fan listed twice is handled once,
@@ -182,7 +193,7 @@ internal static class RedisScripts
         local now = tonumber(ARGV[1])
         local r = advance(now, ARGV[2])
         if not r then return { 0 } end
-        local res = { 1, r.mode, r.opened and 1 or 0, r.pre, r.tail, r.serving, r.seed, r.opens, r.rate }
+        local res = { 1, r.mode, r.opened and 1 or 0, r.pre, r.tail, r.serving, r.seed, r.opens, r.erate, r.sold and 1 or 0 }
         local ids, recs, cut, mayDrop = batchOf(now, r)
         local out = eachFan(ids, recs, function(id, rec)
           if rec then
@@ -212,7 +223,7 @@ internal static class RedisScripts
         local place = tonumber(ARGV[4])
         if not r.opened or (r.mode ~= 'passthrough' and (r.mode ~= 'open' or place > r.serving)) then return { 1 } end
         redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
-        if r.mode ~= 'passthrough' and r.cap > 0 and redis.call('ZCARD', KEYS[4]) >= r.cap then return { 2 } end
+        if r.mode ~= 'passthrough' and r.limit and redis.call('ZCARD', KEYS[4]) >= r.limit then return { 2 } end
         redis.call('HSET', KEYS[3], ARGV[3], 'A' .. num .. ':' .. seen .. ':' .. ARGV[1] .. ':' .. ARGV[5] .. ':' .. ARGV[6])
         redis.call('ZADD', KEYS[4], ARGV[5], ARGV[3])
         redis.call('HINCRBY', KEYS[2], 'admitted', 1)
@@ -240,4 +251,23 @@ internal static class RedisScripts
         if existed == 1 then advance(tonumber(ARGV[1]), ARGV[2]) end
         return 1 - existed
         """;
+
+    // --- admission (issue 12) ---
+
+    /// <summary>
+    /// ARGV: now, seed, then the inventory's field/value pairs (sold among them). Advances the room under the facts it had,
+    /// then stores the new ones. Returns 0 when there is no room, 1 when stored, 2 when stored and the sold-out flag changed.
+    /// </summary>
+    public const string SetInventory = Prelude + """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        advance(tonumber(ARGV[1]), ARGV[2])
+        local before = redis.call('HGET', KEYS[5], 'sold') or '0'
+        local pairs = {}
+        for i = 3, #ARGV do pairs[#pairs + 1] = ARGV[i] end
+        redis.call('HSET', KEYS[5], unpack(pairs))
+        if (redis.call('HGET', KEYS[5], 'sold') or '0') ~= before then return 2 end
+        return 1
+        """;
+
+    // --- end admission ---
 }

@@ -23,6 +23,19 @@ internal sealed record RoomDefinition(
 {
     /// <summary>Who may join: signed-in accounts (one place per account; the default) or anyone (a sale without accounts).</summary>
     public RoomIdentity Identity { get; init; } = RoomIdentity.Account;
+
+    // --- admission: inventory-aware admission and health back-off (issue 12) ---
+
+    /// <summary>Fans admitted but not done allowed per seat still available; 0 turns the inventory cap off.</summary>
+    public double FansPerAvailableSeat { get; init; }
+
+    /// <summary>The WebApi's p99 latency (ms) above which the rate backs off; 0 = no limit.</summary>
+    public int MaxWebApiP99Ms { get; init; }
+
+    /// <summary>The WebApi's error rate (0..1, share of 5xx answers) above which the rate backs off; 0 = no limit.</summary>
+    public double MaxWebApiErrorRate { get; init; }
+
+    // --- end admission ---
 }
 
 /// <summary>How a room knows its fans (see docs/FAN-IDENTITY.md).</summary>

@@ -20,6 +20,9 @@ public sealed class QueuePageBrowserTests
         Assert.True(File.Exists("/usr/bin/chromium"), "apt-get install -y chromium");
         await Node.EnsurePackagesAsync();
         var bookingPath = "/booking-landing/{performanceId}";
+        // admission (issue 12): performance 6 is sold out; the real controller (Quartz, real clock) tells room "sold".
+        await using var inventory = await FakeInventoryServer.StartAsync();
+        inventory.SetSeats(6, available: 0, held: 0);
         await using var server = await WaitingRoomProcess.StartAsync(new Dictionary<string, string>
         {
             ["WaitingRoom:AdminKey"] = AdminKey,
@@ -28,11 +31,13 @@ public sealed class QueuePageBrowserTests
             ["WaitingRoom:Polling:OpeningSpreadMs"] = "500",
             ["WaitingRoom:JoinRateLimit:PermitLimit"] = "1000",
             ["WaitingRoom:BookingUrl"] = bookingPath,
+            ["WaitingRoom:Admission:InventoryUrl"] = inventory.BaseUrl, // admission (issue 12)
         });
 
         using var admin = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
         admin.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
         var now = DateTimeOffset.UtcNow;
+        (await admin.PutAsJsonAsync("/api/admin/rooms/sold", new { identity = "anonymous", performanceIds = new[] { 6L }, ratePerSecond = 1 })).EnsureSuccessStatusCode(); // admission (issue 12): first, so the controller has marked it before the page visits
         (await admin.PutAsJsonAsync("/api/admin/rooms/walk", new { identity = "anonymous", performanceIds = new[] { 1L, 2L }, ratePerSecond = 2, mode = "paused" })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync("/api/admin/rooms/soon", new { identity = "anonymous", performanceIds = new[] { 3L }, ratePerMinute = 100, opensAt = now.AddHours(1) })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync("/api/admin/rooms/shut", new { identity = "anonymous", performanceIds = new[] { 4L }, ratePerSecond = 1, mode = "closed" })).EnsureSuccessStatusCode();
@@ -58,7 +63,7 @@ public sealed class QueuePageBrowserTests
         var result = doc.RootElement;
         Assert.True(code == 0 && result.GetProperty("ok").GetBoolean(), output);
 
-        foreach (var name in new[] { "prequeue-en", "prequeue-ko", "closed-en", "closed-ko", "waiting-en", "waiting-ko", "expired-en", "admitted-en" })
+        foreach (var name in new[] { "prequeue-en", "prequeue-ko", "closed-en", "closed-ko", "waiting-en", "waiting-ko", "expired-en", "admitted-en", "soldout-en", "soldout-ko" })
         {
             var file = Path.Combine(outDir, name + ".png");
             Assert.True(File.Exists(file), name);
@@ -71,6 +76,8 @@ public sealed class QueuePageBrowserTests
         Assert.Equal("You are in the waiting room", texts.GetProperty("title-en").GetString());
         Assert.Equal("대기실에 입장했습니다", texts.GetProperty("title-ko").GetString());
         Assert.Equal("아직 판매가 시작되지 않았습니다.", texts.GetProperty("prequeue-ko").GetString());
+        Assert.Equal("Sold out.", texts.GetProperty("soldout-en").GetString()); // admission (issue 12)
+        Assert.Equal("매진되었습니다.", texts.GetProperty("soldout-ko").GetString());
 
         var states = result.GetProperty("states").GetProperty("walk").EnumerateArray().Select(s => s.GetString()).ToList();
         Assert.True(states.Count >= 2 && states[^1] == "admitted" && states.Contains("waiting"), "walk states: " + line);

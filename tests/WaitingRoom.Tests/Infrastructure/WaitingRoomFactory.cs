@@ -66,6 +66,8 @@ internal sealed class WaitingRoomFactory : WebApplicationFactory<Program>
         builder.UseSetting("WaitingRoom:BookingUrl", BookingUrl);
         builder.UseSetting("WaitingRoom:JoinRateLimit:PermitLimit", "100000");
         builder.UseSetting("WaitingRoom:FanIdentity:JwksUrl", TestAccounts.Shared.JwksUrl);
+        // admission (issue 12): tests run the controller's second themselves unless they turn Quartz's job on.
+        builder.UseSetting("WaitingRoom:Admission:ControllerEnabled", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

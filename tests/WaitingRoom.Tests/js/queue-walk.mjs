@@ -52,6 +52,12 @@ try {
     await waitState(page, 'closed');
     await shot(page, `closed-${lang}`);
 
+    // admission (issue 12): the room's only performance is sold out; the controller says so within its second.
+    await page.goto(`${base}/queue/sold`);
+    await waitState(page, 'soldout');
+    result.texts[`soldout-${lang}`] = await page.textContent('#soldout-lead');
+    await shot(page, `soldout-${lang}`);
+
     await page.goto(`${base}/queue/walk`);
     await waitState(page, 'waiting');
     await page.waitForFunction(() => document.getElementById('ahead').textContent !== '–');

@@ -87,8 +87,23 @@
     setState('error');
   }
 
+  // admission (issue 12): sold out. Not final: the page keeps listening, so seats that come back are offered in line order.
+  var SOLD_OUT_TEXTS = {
+    en: { lead: 'Sold out.', note: 'Every seat is sold or taken. If seats come back (a booking is cancelled), this page tells you at once – you keep your place.' },
+    ko: { lead: '매진되었습니다.', note: '모든 좌석이 판매되었거나 선점되었습니다. 취소로 좌석이 다시 나오면 이 페이지에서 바로 알려 드리며, 대기 순번은 유지됩니다.' }
+  };
+
+  function renderSoldOut() {
+    stopCountdown();
+    var texts = SOLD_OUT_TEXTS[lang];
+    $('soldout-lead').textContent = texts.lead;
+    $('soldout-note').textContent = texts.note;
+    setState('soldout');
+  }
+
   function render(s) {
     stamp();
+    if (s.state === 'soldOut') { renderSoldOut(); return; }
     if (s.state === 'waiting' && s.preQueue) {
       setState('prequeue');
       var opens = new Date(s.opensAt);
