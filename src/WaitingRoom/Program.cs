@@ -59,6 +59,10 @@ services.AddSingleton(sp =>
     return new PassIssuer(sp.GetRequiredService<SigningKeyRing>(), pass.Issuer, pass.Audience);
 });
 services.AddSingleton<QueueService>();
+services.AddSingleton(sp => new Ticketing.WaitingRoom.ProofOfWork.ChallengeCodec(KeyMaterial.TicketKey(
+    sp.GetRequiredService<IOptions<WaitingRoomOptions>>().Value,
+    KeyMaterial.ResolveDirectory(sp.GetRequiredService<IOptions<WaitingRoomOptions>>().Value, sp.GetRequiredService<IHostEnvironment>()))));
+services.AddSingleton<Ticketing.WaitingRoom.ProofOfWork.ProofOfWorkGate>();
 services.AddHostedService<StartupTasks>();
 services.AddGateway(); // after StartupTasks: the rooms are read once the demo room is seeded
 
@@ -112,6 +116,7 @@ app.MapWaitingRoomDocs();
 app.Use(AdminEndpoints.RequireAdminKey);
 app.UseRateLimiter();
 app.MapFanEndpoints();
+app.MapProofOfWorkEndpoints();
 app.MapAdminEndpoints();
 app.MapWellKnownEndpoints();
 app.MapGateway();

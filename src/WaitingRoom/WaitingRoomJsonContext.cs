@@ -14,5 +14,7 @@ namespace Ticketing.WaitingRoom;
 [JsonSerializable(typeof(RoomStats))]
 [JsonSerializable(typeof(KeyRotationResponse))]
 [JsonSerializable(typeof(JwkSet))]
+[JsonSerializable(typeof(Ticketing.WaitingRoom.ProofOfWork.ChallengeResponse))]
+[JsonSerializable(typeof(ProofOfWorkPolicy))]
 [JsonSerializable(typeof(Ticketing.Telemetry.HealthBody))]
 internal sealed partial class WaitingRoomJsonContext : JsonSerializerContext;

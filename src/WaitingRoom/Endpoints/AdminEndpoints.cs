@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Ticketing.WaitingRoom.Errors;
 using Ticketing.WaitingRoom.Gateway;
 using Ticketing.WaitingRoom.Passes;
+using Ticketing.WaitingRoom.ProofOfWork;
 using Ticketing.WaitingRoom.Queue;
 using Ticketing.WaitingRoom.Rooms;
 using Ticketing.WaitingRoom.Telemetry;
@@ -19,7 +20,8 @@ internal sealed record RoomRequest(
     int? MaxActive,
     int? PassLifetimeSeconds,
     DateTimeOffset? OpensAt,
-    string? Mode);
+    string? Mode,
+    int? PowDifficulty = null);
 
 internal sealed record RoomResponse(
     string Id,
@@ -29,7 +31,8 @@ internal sealed record RoomResponse(
     int? MaxActive,
     int PassLifetimeSeconds,
     DateTimeOffset OpensAt,
-    string Mode)
+    string Mode,
+    int PowDifficulty)
 {
     public static RoomResponse From(RoomDefinition d) => new(
         d.Id,
@@ -39,7 +42,8 @@ internal sealed record RoomResponse(
         d.MaxActive == 0 ? null : d.MaxActive,
         d.PassLifetimeSeconds,
         d.OpensAt,
-        RoomModes.ToWire(d.Mode));
+        RoomModes.ToWire(d.Mode),
+        d.PowDifficulty);
 }
 
 internal sealed record KeyRotationResponse(string Kid, IReadOnlyList<string> PublishedKids);
@@ -116,6 +120,7 @@ internal static class AdminEndpoints
         ValidatePerformances(request.PerformanceIds, required: true, errors);
         var rate = ValidateRate(request, required: true, errors);
         ValidateCommon(request, options.Value, errors, out var mode);
+        ValidatePowDifficulty(request, errors);
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -141,7 +146,10 @@ internal static class AdminEndpoints
             request.MaxActive ?? 0,
             request.PassLifetimeSeconds ?? Math.Min(DefaultPassLifetimeSeconds, options.Value.Pass.MaxLifetimeSeconds),
             opensAt,
-            resolvedMode);
+            resolvedMode)
+        {
+            PowDifficulty = request.PowDifficulty ?? 0,
+        };
         var created = store.PutRoom(definition, now.ToUnixTimeMilliseconds(), random.NextSeed());
         paced.Refresh();
         var body = RoomResponse.From(store.GetRoom(roomId) ?? definition);
@@ -166,6 +174,7 @@ internal static class AdminEndpoints
         ValidatePerformances(request.PerformanceIds, required: false, errors);
         var rate = ValidateRate(request, required: false, errors);
         ValidateCommon(request, options.Value, errors, out var mode);
+        ValidatePowDifficulty(request, errors);
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -190,7 +199,10 @@ internal static class AdminEndpoints
             opensAt = now;
         }
 
-        var update = new RoomUpdate(rate, request.MaxActive, mode, opensAt, request.PassLifetimeSeconds, request.PerformanceIds);
+        var update = new RoomUpdate(rate, request.MaxActive, mode, opensAt, request.PassLifetimeSeconds, request.PerformanceIds)
+        {
+            PowDifficulty = request.PowDifficulty,
+        };
         var updated = store.UpdateRoom(roomId, update, now.ToUnixTimeMilliseconds(), random.NextSeed());
         paced.Refresh();
         return updated is null ? Problems.RoomNotFound(roomId) : TypedResults.Ok(RoomResponse.From(updated));
@@ -324,6 +336,14 @@ internal static class AdminEndpoints
             {
                 errors["mode"] = ["mode must be one of scheduled, open, paused, passthrough, closed."];
             }
+        }
+    }
+
+    private static void ValidatePowDifficulty(RoomRequest request, Dictionary<string, string[]> errors)
+    {
+        if (request.PowDifficulty is < 0 or > Hashcash.MaxDifficulty)
+        {
+            errors["powDifficulty"] = [$"powDifficulty must be between 0 (no proof of work) and {Hashcash.MaxDifficulty} leading zero bits."];
         }
     }
 

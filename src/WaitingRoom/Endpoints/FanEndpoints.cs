@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Ticketing.WaitingRoom.Errors;
 using Ticketing.WaitingRoom.Gateway;
+using Ticketing.WaitingRoom.ProofOfWork;
 using Ticketing.WaitingRoom.Queue;
 using Ticketing.WaitingRoom.Rooms;
 using Ticketing.WaitingRoom.Tickets;
@@ -22,7 +23,7 @@ internal static class FanEndpoints
         var group = app.MapGroup("/api/rooms/{roomId}").WithTags("Queue");
         group.MapPost("/join", Join).RequireRateLimiting(JoinRateLimitPolicy)
             .WithSummary("Join the room's line (or its pre-queue before opening).")
-            .WithDescription("Answers the fan's status and a queue ticket (also set as the wr_{roomId} cookie). Joining again with the ticket keeps the place.")
+            .WithDescription("Answers the fan's status and a queue ticket (also set as the wr_{roomId} cookie). Joining again with the ticket keeps the place. A join without a ticket in a room with powDifficulty > 0 needs header X-Proof-Of-Work (403 pow.required / pow.invalid).")
             .WithQueueTicket(required: false)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -75,6 +76,11 @@ internal static class FanEndpoints
         var presented = ReadTicket(http, roomId);
         string fanId;
         string ticket;
+        if (presented is null && await http.RequestServices.GetRequiredService<ProofOfWorkGate>().CheckNewPlaceAsync(http, roomId) is { } noWork)
+        {
+            return noWork;
+        }
+
         if (presented is null)
         {
             ticket = tickets.Issue(roomId);

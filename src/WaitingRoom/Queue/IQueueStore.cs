@@ -36,6 +36,12 @@ internal interface IQueueStore
     ValueTask<ClaimResult> ClaimAsync(string roomId, string fanId, long place, long nowMs, ulong seed, long passExpiresAtMs, string jti);
 
     RoomStats? Stats(string roomId, long nowMs, ulong seed);
+
+    /// <summary>
+    /// Marks a solved proof-of-work challenge as used until it expires. False when it was used before (by any instance
+    /// sharing the store), so each challenge buys one place.
+    /// </summary>
+    ValueTask<bool> UseChallengeAsync(string roomId, string challengeId, long expiresAtMs, long nowMs);
 }
 
 /// <summary>The store did not answer within the connection's timeout; answered like an outage (503 with Retry-After).</summary>

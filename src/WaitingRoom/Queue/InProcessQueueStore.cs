@@ -7,7 +7,7 @@ namespace Ticketing.WaitingRoom.Queue;
 /// The embedded default: the same algorithm as the Redis scripts, under one lock per room.
 /// Only correct for a single WaitingRoom instance.
 /// </summary>
-internal sealed class InProcessQueueStore : IQueueStore
+internal sealed partial class InProcessQueueStore : IQueueStore
 {
     private const long Micro = 1_000_000;
 
@@ -79,6 +79,7 @@ internal sealed class InProcessQueueStore : IQueueStore
                 OpensAt = update.OpensAt ?? d.OpensAt,
                 PassLifetimeSeconds = update.PassLifetimeSeconds ?? d.PassLifetimeSeconds,
                 PerformanceIds = update.PerformanceIds ?? d.PerformanceIds,
+                PowDifficulty = update.PowDifficulty ?? d.PowDifficulty,
             };
             room.Advance(nowMs, seed);
             return room.Definition;

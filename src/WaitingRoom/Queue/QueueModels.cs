@@ -71,4 +71,7 @@ internal sealed record RoomStats(
     long Abandoned);
 
 /// <summary>Live changes to a room; null leaves a field as it is.</summary>
-internal sealed record RoomUpdate(double? RatePerSecond, int? MaxActive, RoomMode? Mode, DateTimeOffset? OpensAt, int? PassLifetimeSeconds, long[]? PerformanceIds);
+internal sealed record RoomUpdate(double? RatePerSecond, int? MaxActive, RoomMode? Mode, DateTimeOffset? OpensAt, int? PassLifetimeSeconds, long[]? PerformanceIds)
+{
+    public int? PowDifficulty { get; init; }
+}

@@ -17,7 +17,7 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
     private const long DefinitionCacheMs = 1000;
     private const long Micro = 1_000_000;
 
-    private static readonly RedisValue[] DefinitionFields = ["mode", "rate", "cap", "opens", "life", "perfs"];
+    private static readonly RedisValue[] DefinitionFields = ["mode", "rate", "cap", "opens", "life", "perfs", "pow"];
     private static readonly Script JoinScript = new(RedisScripts.JoinMany);
     private static readonly Script StatusScript = new(RedisScripts.StatusMany);
     private static readonly Script ClaimScript = new(RedisScripts.Claim);
@@ -96,6 +96,7 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
             OpensAt = update.OpensAt ?? d.OpensAt,
             PassLifetimeSeconds = update.PassLifetimeSeconds ?? d.PassLifetimeSeconds,
             PerformanceIds = update.PerformanceIds ?? d.PerformanceIds,
+            PowDifficulty = update.PowDifficulty ?? d.PowDifficulty,
         };
         Write(updated, nowMs, seed);
         return Load(roomId);
@@ -155,6 +156,7 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
             "opens", room.OpensAt.ToUnixTimeMilliseconds(),
             "life", room.PassLifetimeSeconds,
             "perfs", string.Join(',', room.PerformanceIds),
+            "pow", room.PowDifficulty,
         ];
         return (long)Db.ScriptEvaluate(RedisScripts.Put, Keys(room.Id), args) == 1;
     }
@@ -197,7 +199,10 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
             (int)values[2],
             (int)values[4],
             DateTimeOffset.FromUnixTimeMilliseconds((long)values[3]),
-            mode);
+            mode)
+        {
+            PowDifficulty = values[6].IsNull ? 0 : (int)values[6],
+        };
     }
 
     /// <summary>Batchers per existing room (bounded like the key cache); other ids get throwaway ones.</summary>

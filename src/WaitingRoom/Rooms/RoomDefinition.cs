@@ -19,7 +19,11 @@ internal sealed record RoomDefinition(
     int MaxActive,
     int PassLifetimeSeconds,
     DateTimeOffset OpensAt,
-    RoomMode Mode);
+    RoomMode Mode)
+{
+    /// <summary>Proof of work asked of each new place in line: leading zero bits of SHA-256 (0 = none).</summary>
+    public int PowDifficulty { get; init; }
+}
 
 internal static class RoomModes
 {
