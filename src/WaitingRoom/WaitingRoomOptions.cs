@@ -33,7 +33,7 @@ internal sealed class WaitingRoomOptions
     /// <summary>Proof of work the seeded demo room asks (leading zero bits; about 1 s on a phone, see docs/PROOF-OF-WORK.md).</summary>
     public int DemoPowDifficulty { get; set; } = DefaultDemoPowDifficulty;
 
-    public const int DefaultDemoPowDifficulty = 16;
+    public const int DefaultDemoPowDifficulty = 19;
 
     public PassOptions Pass { get; set; } = new();
 

@@ -67,6 +67,7 @@ builder.Services.AddAuthorizationBuilder()
 
 builder.Services.AddTrustedProxies(builder.Configuration);
 builder.Services.AddAccountSecurity(builder.Configuration);
+builder.Services.AddRegistrationProofOfWork(builder.Configuration);
 builder.Services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

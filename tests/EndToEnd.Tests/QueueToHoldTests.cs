@@ -37,8 +37,13 @@ public sealed class QueueToHoldTests(TicketingStack stack)
             Assert.Equal("/queue/demo", redirected.Headers.Location?.OriginalString);
         }
 
-        // Join and follow the status until admitted (the demo room admits one fan a second).
-        var join = await http.PostAsync("/api/rooms/demo/join", null);
+        // Join and follow the status until admitted (the demo room admits one fan a second). The demo room asks for
+        // proof of work: the fan solves its challenge first, as the queue page does.
+        var proof = await ProofOfWorkSolver.SolveAsync(http, "/api/rooms/demo/challenge");
+        Assert.NotNull(proof);
+        using var joinRequest = new HttpRequestMessage(HttpMethod.Post, "/api/rooms/demo/join");
+        joinRequest.Headers.Add("X-Proof-Of-Work", proof);
+        var join = await http.SendAsync(joinRequest);
         Assert.True(join.IsSuccessStatusCode, await join.Content.ReadAsStringAsync());
         var ticket = (await join.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticket").GetString();
         // Follow the room's event stream until it says "admitted" (the demo room admits one fan a second), then make
