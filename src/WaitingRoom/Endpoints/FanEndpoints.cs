@@ -25,6 +25,7 @@ internal static class FanEndpoints
             .WithSummary("Join the room's line (or its pre-queue before opening).")
             .WithDescription("Answers the fan's status and a queue ticket (also set as the wr_{roomId} cookie). Joining again with the ticket keeps the place. A join without a ticket in a room with powDifficulty > 0 needs header X-Proof-Of-Work (403 pow.required / pow.invalid).")
             .WithQueueTicket(required: false)
+            .WithProofOfWork()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
