@@ -15,7 +15,7 @@ internal sealed class RegistrationDifficulty(HttpClient http, IOptions<Registrat
 
     private readonly RegistrationProofOfWorkOptions _options = options.Value;
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private (int Difficulty, DateTimeOffset Until)? _current;
+    private volatile Answer? _current;
 
     public async ValueTask<int> CurrentAsync(CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ internal sealed class RegistrationDifficulty(HttpClient http, IOptions<Registrat
             }
 
             var difficulty = await AskAsync(cancellationToken);
-            _current = (difficulty, clock.GetUtcNow() + _options.CacheFor);
+            _current = new Answer(difficulty, clock.GetUtcNow() + _options.CacheFor);
             return difficulty;
         }
         finally
@@ -72,4 +72,7 @@ internal sealed class RegistrationDifficulty(HttpClient http, IOptions<Registrat
     }
 
     private sealed record Policy(int ActiveRooms, int Difficulty);
+
+    /// <summary>One answer and until when it is used (a reference, so readers outside the lock never see half of it).</summary>
+    private sealed record Answer(int Difficulty, DateTimeOffset Until);
 }
