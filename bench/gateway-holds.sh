@@ -29,6 +29,8 @@ export Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft__EntityFr
   export Admin__Email=admin@bench.ticketing Admin__Password=admin-bench-1 DataProtection__KeysPath="$work/keys"
   export SeatLocks__Store=Redis ConnectionStrings__Redis="127.0.0.1:$port_redis"
   export RateLimits__HoldBurst=1000000 RateLimits__HoldsPerMinute=100000000 RateLimits__AuthPerMinute=1000000
+  # The fans are registered as set-up, not measured: registration's proof of work is off (docs/PROOF-OF-WORK.md).
+  export RegistrationProofOfWork__Mode=Off
   cd src/WebApi && exec dotnet bin/Release/net10.0/Ticketing.WebApi.dll --urls "$api"
 ) >"$work/api.log" 2>&1 & pids+=($!)
 (

@@ -29,6 +29,8 @@ export ConnectionStrings__Ticketing="Data Source=$work/ticketing.db" Database__S
 export Admin__Email=admin@bench.ticketing Admin__Password=admin-bench-1 DataProtection__KeysPath="$work/keys"
 export SeatLocks__Store=Redis ConnectionStrings__Redis="127.0.0.1:$port_redis"
 export RateLimits__HoldBurst=1000000 RateLimits__HoldsPerMinute=100000000 RateLimits__AuthPerMinute=1000000
+# The fans are registered as set-up, not measured: registration's proof of work is off (docs/PROOF-OF-WORK.md).
+export RegistrationProofOfWork__Mode=Off
 export Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft__EntityFrameworkCore=None
 (cd src/WebApi && exec dotnet bin/Release/net10.0/Ticketing.WebApi.dll --urls "$api") >"$work/api.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 120); do curl -fs "$api/health" >/dev/null 2>&1 && break; sleep 0.5; done

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 API_URL=${API_URL:-http://localhost:5000}
 ROOM_URL=${ROOM_URL:-http://localhost:5080}
+# Registration asks the WaitingRoom how much proof of work it costs (docs/PROOF-OF-WORK.md).
+export RegistrationProofOfWork__PolicyUrl=${RegistrationProofOfWork__PolicyUrl:-$ROOM_URL/api/rooms/proof-of-work}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 
 echo "Building..."

@@ -72,6 +72,10 @@ services.AddSingleton(sp => new FanIdentityVerifier(
     sp.GetRequiredService<TimeProvider>()));
 services.AddSingleton<QueueService>();
 services.AddAdmissionController(); // admission (issue 12): Quartz controller, lease, inventory
+services.AddSingleton(sp => new Ticketing.WaitingRoom.ProofOfWork.ChallengeCodec(KeyMaterial.TicketKey(
+    sp.GetRequiredService<IOptions<WaitingRoomOptions>>().Value,
+    KeyMaterial.ResolveDirectory(sp.GetRequiredService<IOptions<WaitingRoomOptions>>().Value, sp.GetRequiredService<IHostEnvironment>()))));
+services.AddSingleton<Ticketing.WaitingRoom.ProofOfWork.ProofOfWorkGate>();
 services.AddHostedService<StartupTasks>();
 services.AddGateway(); // after StartupTasks: the rooms are read once the demo room is seeded
 
@@ -125,6 +129,7 @@ app.MapWaitingRoomDocs();
 app.Use(AdminEndpoints.RequireAdminKey);
 app.UseRateLimiter();
 app.MapFanEndpoints();
+app.MapProofOfWorkEndpoints();
 app.MapAdminEndpoints();
 app.MapWellKnownEndpoints();
 app.MapGateway();

@@ -36,7 +36,11 @@ internal sealed partial class StartupTasks(
             if (store.ListRooms().Count == 0)
             {
                 var now = time.GetUtcNow();
-                store.PutRoom(new RoomDefinition(DemoRoomId, [2], 1, 0, AdminEndpoints.DefaultPassLifetimeSeconds, now, RoomMode.Open), now.ToUnixTimeMilliseconds(), random.NextSeed());
+                var demo = new RoomDefinition(DemoRoomId, [2], 1, 0, AdminEndpoints.DefaultPassLifetimeSeconds, now, RoomMode.Open)
+                {
+                    PowDifficulty = options.Value.DemoPowDifficulty,
+                };
+                store.PutRoom(demo, now.ToUnixTimeMilliseconds(), random.NextSeed());
                 LogDemoRoom(logger, DemoRoomId);
             }
         }

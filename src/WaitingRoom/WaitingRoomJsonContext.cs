@@ -14,6 +14,8 @@ namespace Ticketing.WaitingRoom;
 [JsonSerializable(typeof(RoomStats))]
 [JsonSerializable(typeof(KeyRotationResponse))]
 [JsonSerializable(typeof(JwkSet))]
+[JsonSerializable(typeof(Ticketing.WaitingRoom.ProofOfWork.ChallengeResponse))]
+[JsonSerializable(typeof(ProofOfWorkPolicy))]
 [JsonSerializable(typeof(Ticketing.Telemetry.HealthBody))]
 [JsonSerializable(typeof(Ticketing.WaitingRoom.Admission.InventoryReportDto))] // admission (issue 12)
 internal sealed partial class WaitingRoomJsonContext : JsonSerializerContext;

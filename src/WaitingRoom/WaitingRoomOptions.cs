@@ -30,6 +30,11 @@ internal sealed class WaitingRoomOptions
     /// <summary>Seed the demo room (performance 2, the one the demo paces) when the store has no room.</summary>
     public bool SeedDemoRoom { get; set; } = true;
 
+    /// <summary>Proof of work the seeded demo room asks (leading zero bits; about 1 s on a phone, see docs/PROOF-OF-WORK.md).</summary>
+    public int DemoPowDifficulty { get; set; } = DefaultDemoPowDifficulty;
+
+    public const int DefaultDemoPowDifficulty = 19;
+
     public PassOptions Pass { get; set; } = new();
 
     public SigningOptions Signing { get; set; } = new();
@@ -139,6 +144,11 @@ internal sealed class WaitingRoomOptionsValidator(IConfiguration configuration) 
         if (options.AbandonAfterSeconds is < 10 or > 86400)
         {
             failures.Add("WaitingRoom:AbandonAfterSeconds must be between 10 and 86400.");
+        }
+
+        if (options.DemoPowDifficulty is < 0 or > ProofOfWork.Hashcash.MaxDifficulty)
+        {
+            failures.Add($"WaitingRoom:DemoPowDifficulty must be between 0 and {ProofOfWork.Hashcash.MaxDifficulty}.");
         }
 
         if (string.IsNullOrWhiteSpace(options.KeyDirectory))

@@ -78,6 +78,7 @@ builder.Services.AddSingleton<FanIdentityIssuer>();
 builder.Services.AddTrustedProxies(builder.Configuration);
 builder.Services.AddSingleton<RequestHealthWindow>(); // admission (issue 12): p99 and error rate for the waiting room
 builder.Services.AddAccountSecurity(builder.Configuration);
+builder.Services.AddRegistrationProofOfWork(builder.Configuration);
 builder.Services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

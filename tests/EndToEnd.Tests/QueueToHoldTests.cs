@@ -39,11 +39,15 @@ public sealed class QueueToHoldTests(TicketingStack stack)
             Assert.Equal("/queue/demo", redirected.Headers.Location?.OriginalString);
         }
 
-        // The demo room is an account room: a join without the fan identity is refused; with it, the place is the account's.
+        // The demo room is an account room: a join without the fan identity is refused; with it, the place is the
+        // account's. It also asks for proof of work: the fan solves its challenge first, as the queue page does.
         await AssertProblemAsync(await http.PostAsync("/api/rooms/demo/join", null), HttpStatusCode.Unauthorized, "identity.required");
         var identity = await IdentityAsync(http);
+        var proof = await ProofOfWorkSolver.SolveAsync(http, "/api/rooms/demo/challenge");
+        Assert.NotNull(proof);
         using var joinRequest = new HttpRequestMessage(HttpMethod.Post, "/api/rooms/demo/join");
         joinRequest.Headers.Add("X-Fan-Identity", identity);
+        joinRequest.Headers.Add("X-Proof-Of-Work", proof);
         var join = await http.SendAsync(joinRequest);
         Assert.True(join.IsSuccessStatusCode, await join.Content.ReadAsStringAsync());
         var ticket = (await join.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticket").GetString();

@@ -19,6 +19,7 @@ public sealed class OpenApiTests(TicketingApiFactory factory)
         [
             "/health",
             "/api/accounts/register",
+            "/api/accounts/registration-challenge",
             "/api/accounts/login",
             "/api/accounts/refresh",
             "/api/me",

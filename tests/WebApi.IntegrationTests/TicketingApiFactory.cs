@@ -25,6 +25,12 @@ public class TicketingApiFactory : WebApplicationFactory<Program>
     /// <summary>Login, register and refresh requests allowed per minute and client address.</summary>
     protected virtual int AuthPerMinute => 100_000;
 
+    /// <summary>
+    /// <c>RegistrationProofOfWork:Mode</c>. Off for the tests that register accounts as a step (no waiting room runs
+    /// beside them); the proof-of-work tests choose their own.
+    /// </summary>
+    protected virtual string RegistrationProofOfWorkMode => "Off";
+
     /// <summary><c>SeatMap:CacheMilliseconds</c>, or null for the configured default.</summary>
     protected virtual int? SeatMapCacheMilliseconds => null;
 
@@ -56,6 +62,7 @@ public class TicketingApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
         builder.UseSetting("RateLimits:AuthPerMinute", AuthPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("RateLimits:LoginBurstPerAccount", "100000");
+        builder.UseSetting("RegistrationProofOfWork:Mode", RegistrationProofOfWorkMode);
         builder.UseSetting("RateLimits:ConfirmBurst", "100000");
         // These catalog tests need no background jobs.
         builder.UseSetting("Jobs:Enabled", "false");

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Ticketing.WaitingRoom.Errors;
 using Ticketing.WaitingRoom.Gateway;
 using Ticketing.WaitingRoom.Passes;
+using Ticketing.WaitingRoom.ProofOfWork;
 using Ticketing.WaitingRoom.Queue;
 using Ticketing.WaitingRoom.Rooms;
 using Ticketing.WaitingRoom.Telemetry;
@@ -20,7 +21,8 @@ internal sealed record RoomRequest(
     int? PassLifetimeSeconds,
     DateTimeOffset? OpensAt,
     string? Mode,
-    string? Identity = null)
+    string? Identity = null,
+    int? PowDifficulty = null)
 {
     // --- admission (issue 12) ---
     public double? FansPerAvailableSeat { get; init; }
@@ -41,7 +43,8 @@ internal sealed record RoomResponse(
     int PassLifetimeSeconds,
     DateTimeOffset OpensAt,
     string Mode,
-    string Identity)
+    string Identity,
+    int PowDifficulty)
 {
     // --- admission (issue 12) ---
     public double FansPerAvailableSeat { get; init; }
@@ -61,7 +64,8 @@ internal sealed record RoomResponse(
         d.PassLifetimeSeconds,
         d.OpensAt,
         RoomModes.ToWire(d.Mode),
-        RoomIdentities.ToWire(d.Identity))
+        RoomIdentities.ToWire(d.Identity),
+        d.PowDifficulty)
     {
         FansPerAvailableSeat = d.FansPerAvailableSeat, // admission (issue 12)
         MaxWebApiP99Ms = d.MaxWebApiP99Ms, // admission (issue 12)
@@ -144,6 +148,7 @@ internal static class AdminEndpoints
         var rate = ValidateRate(request, required: true, errors);
         ValidateCommon(request, options.Value, errors, out var mode);
         var identity = ValidateIdentity(request.Identity, errors);
+        ValidatePowDifficulty(request, errors);
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -172,6 +177,7 @@ internal static class AdminEndpoints
             resolvedMode)
         {
             Identity = identity,
+            PowDifficulty = request.PowDifficulty ?? 0,
         };
         definition = AdmissionSettings.Apply(request, definition); // admission (issue 12)
         var created = store.PutRoom(definition, now.ToUnixTimeMilliseconds(), random.NextSeed());
@@ -203,6 +209,7 @@ internal static class AdminEndpoints
             errors["identity"] = ["A room's identity is chosen when it is created or replaced (PUT), not changed live."];
         }
 
+        ValidatePowDifficulty(request, errors);
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -227,7 +234,10 @@ internal static class AdminEndpoints
             opensAt = now;
         }
 
-        var update = new RoomUpdate(rate, request.MaxActive, mode, opensAt, request.PassLifetimeSeconds, request.PerformanceIds);
+        var update = new RoomUpdate(rate, request.MaxActive, mode, opensAt, request.PassLifetimeSeconds, request.PerformanceIds)
+        {
+            PowDifficulty = request.PowDifficulty,
+        };
         update = AdmissionSettings.Apply(request, update); // admission (issue 12)
         var updated = store.UpdateRoom(roomId, update, now.ToUnixTimeMilliseconds(), random.NextSeed());
         paced.Refresh();
@@ -375,6 +385,14 @@ internal static class AdminEndpoints
             {
                 errors["mode"] = ["mode must be one of scheduled, open, paused, passthrough, closed."];
             }
+        }
+    }
+
+    private static void ValidatePowDifficulty(RoomRequest request, Dictionary<string, string[]> errors)
+    {
+        if (request.PowDifficulty is < 0 or > Hashcash.MaxDifficulty)
+        {
+            errors["powDifficulty"] = [$"powDifficulty must be between 0 (no proof of work) and {Hashcash.MaxDifficulty} leading zero bits."];
         }
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Ticketing.WaitingRoom.Errors;
 using Ticketing.WaitingRoom.Gateway;
 using Ticketing.WaitingRoom.Identity;
+using Ticketing.WaitingRoom.ProofOfWork;
 using Ticketing.WaitingRoom.Queue;
 using Ticketing.WaitingRoom.Rooms;
 using Ticketing.WaitingRoom.Tickets;
@@ -24,9 +25,10 @@ internal static class FanEndpoints
         var group = app.MapGroup("/api/rooms/{roomId}").WithTags("Queue");
         group.MapPost("/join", Join).RequireRateLimiting(JoinRateLimitPolicy)
             .WithSummary("Join the room's line (or its pre-queue before opening).")
-            .WithDescription("Answers the fan's status and a queue ticket (also set as the wr_{roomId} cookie). In an account room (the default) the join carries the WebApi's fan identity in the X-Fan-Identity header and the place belongs to the account: joining again from any device returns it. In an anonymous room, joining again with the ticket keeps the place. A browser's cross-site join (an Origin header of another site) is refused.")
+            .WithDescription("Answers the fan's status and a queue ticket (also set as the wr_{roomId} cookie). In an account room (the default) the join carries the WebApi's fan identity in the X-Fan-Identity header and the place belongs to the account: joining again from any device returns it. In an anonymous room, joining again with the ticket keeps the place. A browser's cross-site join (an Origin header of another site) is refused. A join that does not carry the ticket of its place, in a room with powDifficulty > 0, needs header X-Proof-Of-Work (403 pow.required / pow.invalid).")
             .WithQueueTicket(required: false)
             .WithFanIdentity()
+            .WithProofOfWork()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -107,11 +109,25 @@ internal static class FanEndpoints
             }
 
             fanId = accountFanIds.FanIdOf(roomId, account);
+
+            // Work is asked of every join that does not carry this account's own ticket (a new device, or a new
+            // place): another account's ticket buys nothing here, so one ticket cannot carry a farm of accounts past it.
+            var own = ReadTicket(http, roomId) is { } held && tickets.TryValidate(roomId, held, out var heldFan) && heldFan == fanId;
+            if (!own && await http.RequestServices.GetRequiredService<ProofOfWorkGate>().CheckNewPlaceAsync(http, roomId) is { } noWork)
+            {
+                return noWork;
+            }
+
             ticket = tickets.Issue(roomId, fanId);
         }
         else
         {
             var presented = ReadTicket(http, roomId);
+            if (presented is null && await http.RequestServices.GetRequiredService<ProofOfWorkGate>().CheckNewPlaceAsync(http, roomId) is { } noWork)
+            {
+                return noWork;
+            }
+
             if (presented is null)
             {
                 ticket = tickets.Issue(roomId);

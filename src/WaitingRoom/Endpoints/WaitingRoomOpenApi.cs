@@ -77,6 +77,23 @@ internal static class WaitingRoomOpenApi
             return Task.CompletedTask;
         });
 
+    /// <summary>Documents the proof-of-work answer a join without a ticket sends in a room that asks for work.</summary>
+    public static TBuilder WithProofOfWork<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = ProofOfWork.ProofOfWorkGate.Header,
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = "{challenge}:{nonce}, the challenge from GET /api/rooms/{roomId}/challenge and a nonce solving it. Required for a new place when the room's powDifficulty > 0; each challenge buys one place.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+            return Task.CompletedTask;
+        });
+
     /// <summary>Adds the <c>roomId</c> path parameter to an operation whose handler does not bind it (the status RequestDelegate).</summary>
     public static TBuilder WithRoomIdParameter<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>

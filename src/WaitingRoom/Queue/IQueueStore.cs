@@ -53,6 +53,12 @@ internal interface IQueueStore
     void SubscribeInventoryChanges(Action<string> onChange);
 
     // --- end admission ---
+
+    /// <summary>
+    /// Marks a solved proof-of-work challenge as used until it expires. False when it was used before (by any instance
+    /// sharing the store), so each challenge buys one place.
+    /// </summary>
+    ValueTask<bool> UseChallengeAsync(string roomId, string challengeId, long expiresAtMs, long nowMs);
 }
 
 /// <summary>The store did not answer within the connection's timeout; answered like an outage (503 with Retry-After).</summary>

@@ -7,7 +7,7 @@ namespace Ticketing.WaitingRoom.Queue;
 /// The embedded default: the same algorithm as the Redis scripts, under one lock per room.
 /// Only correct for a single WaitingRoom instance.
 /// </summary>
-internal sealed class InProcessQueueStore : IQueueStore
+internal sealed partial class InProcessQueueStore : IQueueStore
 {
     private const long Micro = 1_000_000;
 
@@ -80,6 +80,7 @@ internal sealed class InProcessQueueStore : IQueueStore
                 OpensAt = update.OpensAt ?? d.OpensAt,
                 PassLifetimeSeconds = update.PassLifetimeSeconds ?? d.PassLifetimeSeconds,
                 PerformanceIds = update.PerformanceIds ?? d.PerformanceIds,
+                PowDifficulty = update.PowDifficulty ?? d.PowDifficulty,
             };
             room.Definition = update.ApplyAdmission(room.Definition); // admission (issue 12)
             room.Advance(nowMs, seed);

@@ -101,6 +101,8 @@ internal sealed record RoomStats(
 /// <summary>Live changes to a room; null leaves a field as it is.</summary>
 internal sealed record RoomUpdate(double? RatePerSecond, int? MaxActive, RoomMode? Mode, DateTimeOffset? OpensAt, int? PassLifetimeSeconds, long[]? PerformanceIds)
 {
+    public int? PowDifficulty { get; init; }
+
     // --- admission (issue 12) ---
     public double? FansPerAvailableSeat { get; init; }
 

@@ -19,7 +19,7 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
 
     private static readonly RedisValue[] DefinitionFields =
     [
-        "mode", "rate", "cap", "opens", "life", "perfs", "idn",
+        "mode", "rate", "cap", "opens", "life", "perfs", "idn", "pow",
         "fpas", "hp99", "herr", // admission (issue 12): fans per available seat, WebApi p99 and error-rate limits
     ];
 
@@ -103,6 +103,7 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
             OpensAt = update.OpensAt ?? d.OpensAt,
             PassLifetimeSeconds = update.PassLifetimeSeconds ?? d.PassLifetimeSeconds,
             PerformanceIds = update.PerformanceIds ?? d.PerformanceIds,
+            PowDifficulty = update.PowDifficulty ?? d.PowDifficulty,
         };
         updated = update.ApplyAdmission(updated); // admission (issue 12)
         Write(updated, nowMs, seed);
@@ -220,6 +221,7 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
             "life", room.PassLifetimeSeconds,
             "perfs", string.Join(',', room.PerformanceIds),
             "idn", RoomIdentities.ToWire(room.Identity),
+            "pow", room.PowDifficulty,
             "fpas", room.FansPerAvailableSeat.ToString("R", CultureInfo.InvariantCulture), // admission (issue 12)
             "hp99", room.MaxWebApiP99Ms, // admission (issue 12)
             "herr", room.MaxWebApiErrorRate.ToString("R", CultureInfo.InvariantCulture), // admission (issue 12)
@@ -270,9 +272,10 @@ internal sealed partial class RedisQueueStore(IConnectionMultiplexer redis, stri
             // A room written before rooms had an identity setting has no field: it is an account room, the default.
             Identity = RoomIdentities.TryParse(values[6].IsNull ? null : values[6].ToString(), out var identity) ? identity : RoomIdentity.Account,
             // admission (issue 12); rooms written before these settings existed have none (off).
-            FansPerAvailableSeat = values[7].IsNullOrEmpty ? 0 : double.Parse(values[7].ToString(), CultureInfo.InvariantCulture),
-            MaxWebApiP99Ms = values[8].IsNullOrEmpty ? 0 : (int)values[8],
-            MaxWebApiErrorRate = values[9].IsNullOrEmpty ? 0 : double.Parse(values[9].ToString(), CultureInfo.InvariantCulture),
+            FansPerAvailableSeat = values[8].IsNullOrEmpty ? 0 : double.Parse(values[8].ToString(), CultureInfo.InvariantCulture),
+            MaxWebApiP99Ms = values[9].IsNullOrEmpty ? 0 : (int)values[9],
+            MaxWebApiErrorRate = values[10].IsNullOrEmpty ? 0 : double.Parse(values[10].ToString(), CultureInfo.InvariantCulture),
+            PowDifficulty = values[7].IsNull ? 0 : (int)values[7],
         };
     }
 

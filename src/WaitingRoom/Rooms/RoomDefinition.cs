@@ -36,6 +36,9 @@ internal sealed record RoomDefinition(
     public double MaxWebApiErrorRate { get; init; }
 
     // --- end admission ---
+
+    /// <summary>Proof of work asked of each new place in line: leading zero bits of SHA-256 (0 = none).</summary>
+    public int PowDifficulty { get; init; }
 }
 
 /// <summary>How a room knows its fans (see docs/FAN-IDENTITY.md).</summary>

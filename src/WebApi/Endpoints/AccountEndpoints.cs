@@ -19,9 +19,14 @@ internal static class AccountEndpoints
         var group = app.MapGroup("/api/accounts").WithTags("Accounts");
         group.MapPost("/register", RegisterAccount)
             .RequireRateLimiting(AuthRateLimit)
+            .WithDescription("While a waiting room takes fans, send X-Proof-Of-Work: {challenge}:{nonce} solving a challenge from GET /api/accounts/registration-challenge (403 pow.required / pow.invalid).")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapGet("/registration-challenge", GetRegistrationChallenge)
+            .WithSummary("A proof-of-work challenge for registering (difficulty 0: none is needed now).")
+            .Produces<RegistrationChallengeResponse>();
         group.MapPost("/login", LogIn)
             .RequireRateLimiting(AuthRateLimit)
             .Produces<AccessTokenResponse>()
@@ -46,10 +51,22 @@ internal static class AccountEndpoints
     }
 
     /// <summary>Creates a fan account.</summary>
-    public static async Task<Results<Created<AccountDto>, ProblemHttpResult>> RegisterAccount(RegisterRequest body, IMediator mediator, HttpContext context, CancellationToken cancellationToken)
+    public static async Task<Results<Created<AccountDto>, ProblemHttpResult>> RegisterAccount(RegisterRequest body, IMediator mediator, RegistrationProofOfWork proofOfWork, HttpContext context, CancellationToken cancellationToken)
     {
+        if (await proofOfWork.CheckAsync(context, cancellationToken) is { } noWork)
+        {
+            return noWork.ToProblem(context);
+        }
+
         var result = await mediator.Send(new Register(body.Email ?? string.Empty, body.Password ?? string.Empty, body.DisplayName), cancellationToken);
         return result.ToCreated(context, _ => "/api/me");
+    }
+
+    /// <summary>A challenge for registering: find a nonce so that SHA-256(challenge ":" nonce) starts with difficulty zero bits.</summary>
+    public static async Task<Ok<RegistrationChallengeResponse>> GetRegistrationChallenge(RegistrationProofOfWork proofOfWork, HttpContext context, CancellationToken cancellationToken)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(await proofOfWork.IssueAsync(cancellationToken));
     }
 
     /// <summary>

@@ -39,6 +39,7 @@ public sealed class TicketingStack : IAsyncLifetime
             ["Admin:Password"] = AdminPassword,
             ["DataProtection:KeysPath"] = Path.Combine(_folder, "webapi-keys"),
             ["AccessPasses:JwksUrl"] = gatewayUrl + "/.well-known/jwks.json",
+            ["RegistrationProofOfWork:PolicyUrl"] = gatewayUrl + "/api/rooms/proof-of-work",
         });
         var gateway = ServiceProcess.StartAsync("WaitingRoom", "Ticketing.WaitingRoom", gatewayPort, new Dictionary<string, string>
         {

@@ -14,6 +14,9 @@ public sealed class QueuePageBrowserTests
 {
     private const string AdminKey = "browser-admin-key-0123456789";
 
+    /// <summary>Low enough to keep the test fast (about 65,000 hashes expected), high enough to be real work.</summary>
+    private const int PowDifficulty = 16;
+
     [Fact]
     public async Task Queue_page_shows_every_state_and_walks_a_fan_from_join_to_booking()
     {
@@ -42,6 +45,7 @@ public sealed class QueuePageBrowserTests
         (await admin.PutAsJsonAsync("/api/admin/rooms/soon", new { identity = "anonymous", performanceIds = new[] { 3L }, ratePerMinute = 100, opensAt = now.AddHours(1) })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync("/api/admin/rooms/shut", new { identity = "anonymous", performanceIds = new[] { 4L }, ratePerSecond = 1, mode = "closed" })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync("/api/admin/rooms/gone", new { identity = "anonymous", performanceIds = new[] { 5L }, ratePerSecond = 1, mode = "paused" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/admin/rooms/work", new { identity = "anonymous", performanceIds = new[] { 7L }, ratePerSecond = 1, mode = "paused", powDifficulty = PowDifficulty })).EnsureSuccessStatusCode();
 
         // Five fans are already in line, so the browser's fan sees people ahead.
         using (var others = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(server.BaseUrl) })
@@ -63,7 +67,7 @@ public sealed class QueuePageBrowserTests
         var result = doc.RootElement;
         Assert.True(code == 0 && result.GetProperty("ok").GetBoolean(), output);
 
-        foreach (var name in new[] { "prequeue-en", "prequeue-ko", "closed-en", "closed-ko", "waiting-en", "waiting-ko", "expired-en", "admitted-en", "soldout-en", "soldout-ko" })
+        foreach (var name in new[] { "solving-en", "prequeue-en", "prequeue-ko", "closed-en", "closed-ko", "waiting-en", "waiting-ko", "expired-en", "admitted-en", "soldout-en", "soldout-ko" })
         {
             var file = Path.Combine(outDir, name + ".png");
             Assert.True(File.Exists(file), name);
@@ -78,6 +82,25 @@ public sealed class QueuePageBrowserTests
         Assert.Equal("아직 판매가 시작되지 않았습니다.", texts.GetProperty("prequeue-ko").GetString());
         Assert.Equal("Sold out.", texts.GetProperty("soldout-en").GetString()); // admission (issue 12)
         Assert.Equal("매진되었습니다.", texts.GetProperty("soldout-ko").GetString());
+
+        // Proof of work: solved in the page's worker at the room's difficulty, progress shown up to 100 %, one place;
+        // the reload kept the place without a second challenge.
+        var pow = result.GetProperty("pow");
+        var powStates = pow.GetProperty("states").EnumerateArray().Select(s => s.GetString()).ToList();
+        Assert.True(powStates.IndexOf("solving") >= 0 && powStates.IndexOf("solving") < powStates.IndexOf("waiting"), "pow states: " + pow);
+        var solved = pow.GetProperty("last");
+        Assert.Equal(PowDifficulty, solved.GetProperty("difficulty").GetInt32());
+        Assert.True(solved.GetProperty("hashes").GetInt64() >= 1);
+        var progress = pow.GetProperty("progress").EnumerateArray().Select(e => e.GetInt32()).ToList();
+        Assert.Equal(100, progress[^1]);
+        Assert.True(progress.SequenceEqual(progress.Order()), "progress only grows: " + string.Join(",", progress));
+        Assert.Equal("1", pow.GetProperty("place").GetString());
+        Assert.Equal("1", pow.GetProperty("placeAfterReload").GetString());
+        Assert.DoesNotContain("solving", pow.GetProperty("reloadStates").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(JsonValueKind.Null, pow.GetProperty("reloadLast").ValueKind);
+        Assert.Equal(1, pow.GetProperty("challenges").GetInt32());
+        var work = await (await admin.GetAsync("/api/admin/rooms/work/stats")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, work.GetProperty("tail").GetInt64());
 
         var states = result.GetProperty("states").GetProperty("walk").EnumerateArray().Select(s => s.GetString()).ToList();
         Assert.True(states.Count >= 2 && states[^1] == "admitted" && states.Contains("waiting"), "walk states: " + line);

@@ -66,6 +66,11 @@ public sealed class WaitingRoomAdminBrowserTests
         Assert.Equal("account", created.GetProperty("identity").GetString());
         Assert.Equal(150, result.GetProperty("afterRate").GetProperty("ratePerMinute").GetDouble(), 6);
         Assert.Equal(string.Empty, result.GetProperty("createError").GetString());
+        Assert.Equal(5, created.GetProperty("powDifficulty").GetInt32());
+        Assert.Equal(12, result.GetProperty("afterPow").GetProperty("powDifficulty").GetInt32());
+        Assert.Equal(150, result.GetProperty("afterPow").GetProperty("ratePerMinute").GetDouble(), 6);
+        Assert.Equal(12, result.GetProperty("challengeAfterPow").GetProperty("difficulty").GetInt32());
+        Assert.EndsWith("작업 증명 12비트", texts.GetProperty("powInfo").GetString(), StringComparison.Ordinal);
 
         // About twenty waiting at one a minute: as many minutes to clear.
         var waiting = int.Parse(texts.GetProperty("phoneWaiting").GetString()!, System.Globalization.CultureInfo.InvariantCulture);

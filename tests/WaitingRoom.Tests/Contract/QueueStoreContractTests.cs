@@ -11,7 +11,7 @@ namespace Ticketing.WaitingRoom.Tests.Contract;
 /// One behavioural contract for every <see cref="IQueueStore"/> adapter. Time is passed explicitly
 /// (milliseconds), so nothing sleeps; each test uses its own room.
 /// </summary>
-public abstract class QueueStoreContractTests
+public abstract partial class QueueStoreContractTests
 {
     protected const long Abandon = 300_000;
     protected static readonly long T0 = new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
@@ -585,7 +585,7 @@ public sealed class InProcessQueueStoreContractTests : QueueStoreContractTests
 }
 
 [Collection(RedisCollection.Name)]
-public sealed class RedisQueueStoreContractTests(RedisServerFixture redis) : QueueStoreContractTests
+public sealed partial class RedisQueueStoreContractTests(RedisServerFixture redis) : QueueStoreContractTests
 {
     internal override IQueueStore Store { get; } = new RedisQueueStore(redis.Connection, "wrtest");
 

@@ -41,6 +41,7 @@ public sealed partial class OperationsTests
     [Theory]
     [InlineData("POST /api/rooms/{roomId}/join", new[] { 400, 401, 403, 404, 409, 429, 503 })]
     [InlineData("GET /api/rooms/{roomId}/status", new[] { 400, 401, 403, 404, 503 })]
+    [InlineData("GET /api/rooms/{roomId}/challenge", new[] { 400, 404, 503 })]
     [InlineData("GET /api/rooms/{roomId}/events", new[] { 400, 401, 403, 404, 503 })]
     [InlineData("PUT /api/admin/rooms/{roomId}", new[] { 400, 401, 403, 409 })]
     [InlineData("PATCH /api/admin/rooms/{roomId}", new[] { 400, 401, 403, 404, 409 })]

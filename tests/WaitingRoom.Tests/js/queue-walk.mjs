@@ -82,6 +82,41 @@ try {
     await context.close();
   }
 
+  // Proof of work: the room "work" asks for it. The page shows the solving panel (its screenshot is taken while the
+  // challenge request is held), solves in a worker with progress, joins with the answer, and a reload keeps the
+  // place without solving again (the ticket cookie proves the work was done).
+  {
+    const context = await browser.newContext({ ...phone, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      window.__states = [];
+      window.__powProgress = [];
+      new MutationObserver((records) => {
+        for (const r of records) {
+          if (r.attributeName === 'aria-valuenow' && r.target.id === 'pow-progress') { window.__powProgress.push(Number(r.target.getAttribute('aria-valuenow'))); }
+        }
+        const s = document.body && document.body.getAttribute('data-state');
+        if (s && window.__states[window.__states.length - 1] !== s) { window.__states.push(s); }
+      }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-state', 'aria-valuenow'] });
+    });
+    let releaseChallenge;
+    const challengeGate = new Promise((resolve) => { releaseChallenge = resolve; });
+    let challenges = 0;
+    await page.route('**/api/rooms/work/challenge', async (route) => { challenges++; await challengeGate; await route.continue(); });
+    await page.goto(`${base}/queue/work`);
+    await waitState(page, 'solving');
+    await shot(page, 'solving-en');
+    releaseChallenge();
+    await waitState(page, 'waiting', 60000);
+    const first = await page.evaluate(() => ({ states: window.__states.slice(), progress: window.__powProgress.slice(), last: window.QueuePow.last }));
+    const place = await page.textContent('#place');
+    await page.reload();
+    await waitState(page, 'waiting');
+    const again = await page.evaluate(() => ({ states: window.__states.slice(), last: window.QueuePow.last }));
+    result.pow = { states: first.states, progress: first.progress, last: first.last, place, reloadStates: again.states, reloadLast: again.last, placeAfterReload: await page.textContent('#place'), challenges };
+    await context.close();
+  }
+
   // The walk: join while paused, the admin opens the room, the page follows live updates to admission
   // and moves on to the booking page of the room's first performance; the pass is in a cookie, not the URL.
   {

@@ -62,6 +62,7 @@ try {
     await page.fill('#new-rate', '90');
     await page.fill('#new-cap', '500');
     await page.fill('#new-lifetime', '240');
+    await page.fill('#new-pow', '5');
     await page.selectOption('#new-mode', 'open');
     await page.click('#create-form button[type=submit]');
     await page.waitForSelector('#rooms tr[data-room="gala-2"][aria-selected="true"]', { timeout: 10000 });
@@ -71,6 +72,15 @@ try {
     await page.click('#rate-apply');
     await page.waitForFunction(() => document.getElementById('room-ok').textContent.length > 0, null, { timeout: 10000 });
     result.afterRate = await admin('GET', '/api/admin/rooms/gala-2');
+
+    // Proof of work changes live: the room's next challenge asks for the new number of bits.
+    await page.fill('#pow-input', '12');
+    await page.evaluate(() => { document.getElementById('room-ok').textContent = ''; });
+    await page.click('#pow-apply');
+    await page.waitForFunction(() => document.getElementById('room-ok').textContent.length > 0, null, { timeout: 10000 });
+    result.afterPow = await admin('GET', '/api/admin/rooms/gala-2');
+    result.challengeAfterPow = await (await fetch(`${base}/api/rooms/gala-2/challenge`)).json();
+    result.texts.powInfo = await page.textContent('#room-info');
     result.createError = await page.textContent('#create-error');
 
     await page.click(`#rooms tr[data-room="${room}"]`);

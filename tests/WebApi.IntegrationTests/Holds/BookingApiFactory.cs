@@ -96,6 +96,8 @@ public sealed class BookingApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // No waiting room runs beside these tests; registration is a step here, not the subject (settings may override).
+        builder.UseSetting("RegistrationProofOfWork:Mode", "Off");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

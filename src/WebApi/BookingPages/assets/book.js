@@ -22,6 +22,7 @@ const T = {
     next: '다음 단계', back: '이전', giveBack: '좌석 반납', buyer: '예매자 확인', name: '이름', email: '이메일', phone: '전화번호',
     agree: '취소 마감 시각과 취소 수수료 규정을 확인했으며 이에 동의합니다.', mustAgree: '취소 규정에 동의해 주세요.', pay: '결제하기',
     payWindow: '결제창으로 이동합니다…', passMissing: '대기열 입장권이 없거나 만료되었습니다. 대기열로 돌아가 순서를 기다려 주세요.', toQueue: '대기열로 가기',
+    checkingBrowser: '가입 전에 브라우저를 확인하는 중…',
     loginFirst: '로그인이 필요합니다.', login: '로그인', register: '회원가입', password: '비밀번호', displayName: '이름(선택)',
     noAccount: '이 이메일과 비밀번호로 된 계정을 찾을 수 없습니다. 처음이신가요? 아래에서 회원가입해 주세요.',
     registered: '가입되었습니다. 로그인합니다…', loginTitle: '로그인', registerTitle: '처음이신가요? 회원가입',
@@ -57,6 +58,7 @@ const T = {
     next: 'Next', back: 'Back', giveBack: 'Give the seats back', buyer: 'Buyer', name: 'Name', email: 'Email', phone: 'Phone',
     agree: 'I have read the cancellation deadline and fee schedule and agree to them.', mustAgree: 'Please agree to the cancellation terms.', pay: 'Pay',
     payWindow: 'Opening the payment window…', passMissing: 'Your waiting-room pass is missing or has expired. Please go back to the queue.', toQueue: 'Back to the queue',
+    checkingBrowser: 'Checking this browser before it registers…',
     loginFirst: 'Please log in first.', login: 'Log in', register: 'Register', password: 'Password', displayName: 'Name (optional)',
     noAccount: 'We found no account with this email and password. New here? Register below.',
     registered: 'Registered. Logging you in…', loginTitle: 'Log in', registerTitle: 'New here? Register',
@@ -265,7 +267,13 @@ async function loginPage() {
   const regForm = h('form', { id: 'register-form', onsubmit: async e => {
     e.preventDefault();
     const body = { email: regForm.email.value, password: regForm.password.value, displayName: regForm.displayName.value || null };
-    const r = await fetch('/api/accounts/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    let r = await fetch('/api/accounts/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (r.status === 403 && String((await r.clone().json().catch(() => ({}))).code || '').startsWith('pow.')) {
+      const proof = await solveRegistrationChallenge(percent => { regMsg.textContent = t('checkingBrowser') + ' ' + percent + '%'; }).catch(() => null);
+      if (proof) {
+        r = await fetch('/api/accounts/register', { method: 'POST', headers: { 'content-type': 'application/json', 'X-Proof-Of-Work': proof }, body: JSON.stringify(body) });
+      }
+    }
     if (r.status === 201) { regMsg.textContent = t('registered'); await logIn(body.email, body.password); return; }
     const problem = await r.json().catch(() => ({}));
     regMsg.textContent = problem.errors ? Object.values(problem.errors).flat().join(' ') : problemText(new ApiError(r.status, problem));
@@ -761,3 +769,23 @@ $('#lang').addEventListener('click', () => {
 });
 $('#nav-logout').addEventListener('click', () => { auth.clear(); location.href = '/book/'; });
 route();
+
+// Proof of work for registration while a sale's waiting room is open (docs/PROOF-OF-WORK.md): the same solver as the
+// queue page, served by the waiting room on this origin (the gateway), run in a worker. Resolves to the
+// X-Proof-Of-Work header value, or null when no work is asked now.
+async function solveRegistrationChallenge(onProgress) {
+  const c = await (await fetch('/api/accounts/registration-challenge', { cache: 'no-store' })).json();
+  if (!c.difficulty) { return null; }
+  const expected = Math.pow(2, c.difficulty);
+  return new Promise((resolve, reject) => {
+    const worker = new Worker('/queue/assets/pow-worker.js');
+    worker.onmessage = e => {
+      if (e.data.type === 'progress') { onProgress(Math.round((1 - Math.exp(-e.data.hashes / expected)) * 100)); return; }
+      worker.terminate();
+      onProgress(100);
+      resolve(c.challenge + ':' + e.data.nonce);
+    };
+    worker.onerror = e => { worker.terminate(); reject(new Error(e.message || 'worker failed')); };
+    worker.postMessage({ challenge: c.challenge, difficulty: c.difficulty });
+  });
+}

@@ -42,6 +42,12 @@
     }
   };
 
+  // Proof of work (pow.js): texts of the panel shown while the browser solves the room's challenge.
+  TEXTS.en.powLead = 'Checking this browser before it takes a place…';
+  TEXTS.en.powNote = 'This takes a few seconds and keeps bots from filling the line. Please keep this page open.';
+  TEXTS.ko.powLead = '줄을 서기 전에 브라우저를 확인하는 중…';
+  TEXTS.ko.powNote = '몇 초 정도 걸리며, 봇이 대기열을 채우지 못하게 합니다. 이 페이지를 그대로 열어 두세요.';
+
   var languages = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en'];
   var lang = String(languages[0] || 'en').toLowerCase().indexOf('ko') === 0 ? 'ko' : 'en';
   var t = TEXTS[lang];
@@ -202,11 +208,38 @@
     };
   }
 
-  function join() {
+  // A new place costs a solved challenge (403 pow.required / pow.invalid): solve it in a worker, showing progress,
+  // then join again with the answer. A fan who already has a place (ticket cookie) joins without solving.
+  var powAttempts = 0;
+  function solveThenJoin() {
+    if (++powAttempts > 3 || !window.QueuePow) { powAttempts = 0; showError(); setTimeout(join, 5000 + Math.random() * 5000); return; }
+    setState('solving');
+    var bar = $('pow-bar');
+    var meter = $('pow-progress');
+    function progress(fraction) {
+      var percent = Math.round(fraction * 100);
+      bar.style.width = percent + '%';
+      meter.setAttribute('aria-valuenow', String(percent));
+    }
+    progress(0);
+    window.QueuePow.solve(api, progress)
+      .then(function (proof) { join(proof); })
+      .catch(function () { showError(); setTimeout(join, 5000 + Math.random() * 5000); });
+  }
+
+  function isPowProblem(r) {
+    return r.status === 403 && r.clone().json().then(function (p) { return String(p.code || '').indexOf('pow.') === 0; }, function () { return false; });
+  }
+
+  function join(proof) {
     stopLive();
     // Account rooms: signin.js adds the fan identity, and asks the fan to sign in when the room refuses a join without one.
+    // A new place may also cost a solved challenge (pow.js): the join is sent again with the answer.
     window.FanSignIn.joinHeaders()
-      .then(function (headers) { return fetch(api + '/join', { method: 'POST', headers: headers, credentials: 'same-origin', cache: 'no-store' }); })
+      .then(function (headers) {
+        if (typeof proof === 'string') { headers['X-Proof-Of-Work'] = proof; }
+        return fetch(api + '/join', { method: 'POST', headers: headers, credentials: 'same-origin', cache: 'no-store' });
+      })
       .then(function (r) {
         if (r.status === 401) {
           return r.json().then(function (problem) {
@@ -214,6 +247,17 @@
             throw new Error('join 401');
           });
         }
+        if (r.status === 403) {
+          return isPowProblem(r).then(function (pow) {
+            if (pow) { solveThenJoin(); return null; }
+            throw new Error('join 403');
+          });
+        }
+        return r;
+      })
+      .then(function (r) {
+        if (!r) { return null; }
+        powAttempts = 0;
         if (r.status === 404) { showError(t.notFound); return null; }
         if (r.status === 409) { stamp(); setState('closed'); return null; }
         if (r.status === 429) {

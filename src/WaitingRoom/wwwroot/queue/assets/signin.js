@@ -11,14 +11,14 @@
       email: 'Email', password: 'Password', signin: 'Sign in and join', register: 'Register and join',
       toRegister: 'New here? Create an account', toSignin: 'Have an account? Sign in',
       wrong: 'We found no account with this email and password.', taken: 'An account with this email already exists. Sign in instead.',
-      invalid: 'Check the email and a password of at least 8 characters.', failed: 'Signing in did not work. Try again in a moment.'
+      invalid: 'Check the email and a password of at least 8 characters.', failed: 'Signing in did not work. Try again in a moment.', checking: 'Checking this browser before creating the account…'
     },
     ko: {
       signinLead: '로그인 후 대기열에 입장합니다', signinNote: '계정당 한 자리입니다. 어느 기기에서 로그인해도 같은 순번이 이어집니다.',
       email: '이메일', password: '비밀번호', signin: '로그인하고 입장', register: '회원가입하고 입장',
       toRegister: '처음이신가요? 회원가입', toSignin: '계정이 있으신가요? 로그인',
       wrong: '이메일 또는 비밀번호가 올바르지 않습니다.', taken: '이미 가입된 이메일입니다. 로그인해 주세요.',
-      invalid: '이메일과 8자 이상의 비밀번호를 확인해 주세요.', failed: '로그인하지 못했습니다. 잠시 후 다시 시도해 주세요.'
+      invalid: '이메일과 8자 이상의 비밀번호를 확인해 주세요.', failed: '로그인하지 못했습니다. 잠시 후 다시 시도해 주세요.', checking: '계정을 만들기 전에 이 브라우저를 확인하고 있습니다…'
     }
   };
   var languages = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en'];
@@ -90,6 +90,25 @@
     });
   }
 
+  // Registration while a room takes fans asks for proof of work (403 pow.*): solve the WebApi's registration
+  // challenge with the queue page's worker (pow.js) and register again with the answer.
+  function register(email, password, proof) {
+    var headers = { 'Content-Type': 'application/json' };
+    if (proof) { headers['X-Proof-Of-Work'] = proof; }
+    return fetch('/api/accounts/register', { method: 'POST', headers: headers, credentials: 'same-origin', cache: 'no-store', body: JSON.stringify({ email: email, password: password }) })
+      .then(function (r) {
+        if (r.status !== 403 || proof || !window.QueuePow) { return r; }
+        return r.clone().json().then(function (p) {
+          if (String(p.code || '').indexOf('pow.') !== 0) { return r; }
+          $('signin-error').textContent = t.checking;
+          return window.QueuePow.solve('', function () {}, '/api/accounts/registration-challenge').then(function (answer) {
+            $('signin-error').textContent = '';
+            return answer ? register(email, password, answer) : r;
+          });
+        }, function () { return r; });
+      });
+  }
+
   function submit(e) {
     e.preventDefault();
     var email = $('signin-email').value.trim();
@@ -97,7 +116,7 @@
     $('signin-error').textContent = '';
     $('signin-submit').disabled = true;
     var done = registering
-      ? post('/api/accounts/register', { email: email, password: password }).then(function (r) {
+      ? register(email, password, null).then(function (r) {
         if (r.status === 201) { return logIn(email, password); }
         fail(r.status === 409 ? t.taken : r.status === 400 ? t.invalid : t.failed);
         return false;
