@@ -14,6 +14,7 @@ using Ticketing.WaitingRoom.Telemetry;
 using Ticketing.WaitingRoom.Tickets;
 
 var builder = WebApplication.CreateBuilder(args);
+DemoSettingsCheck.EnsureSafe(builder.Configuration, builder.Environment);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
 {
     // Own port by default, so the booking WebApi and the waiting room run side by side.

@@ -11,6 +11,7 @@ using Ticketing.WebApi.Endpoints;
 using Ticketing.WebApi.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
+DemoSettingsCheck.EnsureSafe(builder.Configuration, builder.Environment);
 
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
