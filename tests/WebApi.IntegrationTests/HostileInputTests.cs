@@ -27,6 +27,8 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
     {
         _issuer = await TestPassIssuer.StartAsync();
         _api = new BookingApiFactory().With("AccessPasses:JwksUrl", _issuer.JwksUrl);
+        // Real HTTP: the test server would refuse some odd paths (a NUL) in the client, before Kestrel's own checks.
+        _api.UseKestrel(0);
     }
 
     public async Task DisposeAsync()
@@ -50,7 +52,12 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await victim.PostAsJsonAsync($"/api/orders/{paid.Id}/cancellation", new { seatIds = new[] { 3902L } })).StatusCode);
         var pending = await HoldAsync(victim, 3911);
         var victimId = (await victim.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("id").GetString()!;
-        var ticketIds = (await victim.GetFromJsonAsync<JsonElement>("/api/me/tickets")).EnumerateArray().Select(t => t.GetProperty("id").GetString()!).ToArray();
+        string[] ticketIds;
+        await using (var scope = _api.Services.CreateAsyncScope())
+        {
+            var fanId = Guid.Parse(victimId);
+            ticketIds = [.. (await scope.ServiceProvider.GetRequiredService<AppDbContext>().Tickets.AsNoTracking().Where(t => t.FanId == fanId).Select(t => t.Id).ToListAsync()).Select(id => id.ToString())];
+        }
 
         // The callers: a fan with orders of their own, an organizer of other events, and nobody.
         var attacker = await _api.FanAsync("hostile-attacker@test.ticketing");
