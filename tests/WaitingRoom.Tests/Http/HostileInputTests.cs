@@ -1,4 +1,7 @@
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Ticketing.Tests.Hostile;
 using Ticketing.WaitingRoom.Tests.Infrastructure;
@@ -22,8 +25,14 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     {
         await using var upstream = await UpstreamServer.StartAsync();
         using var app = new WaitingRoomFactory(new() { ["Gateway:Destinations:0"] = upstream.BaseUrl }, kestrel: true);
-        await app.CreateRoomAsync(Room, new { performanceIds = new[] { 2L }, ratePerMinute = 1, mode = "open" });
-        using var client = app.Fan();
+        _ = app.Services;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(address) };
+        using (var create = new HttpRequestMessage(HttpMethod.Put, $"/api/admin/rooms/{Room}") { Content = JsonContent.Create(new { performanceIds = new[] { 2L }, ratePerMinute = 1, mode = "open" }) })
+        {
+            create.Headers.Add("X-Admin-Key", WaitingRoomFactory.AdminKey);
+            (await client.SendAsync(create)).EnsureSuccessStatusCode();
+        }
         var victimTicket = await JoinAsync(client);
         var attackerTicket = await JoinAsync(client);
         var tampered = attackerTicket[..^2] + (attackerTicket[^2] == 'A' ? "B" : "A") + attackerTicket[^1];
@@ -51,7 +60,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             .Generate(operations, [adminCaller], minimum: 0, perOperation: 3)
             .Where(r => !r.Path.Contains("/" + Room, StringComparison.Ordinal) && !r.Path.Contains("/demo", StringComparison.Ordinal))
             .ToList();
-        var before = await SnapshotAsync(app, client, victimTicket);
+        var before = await SnapshotAsync(client, victimTicket);
 
         var report = await HostileRunner.RunAsync(client, fans, seed);
         var adminReport = await HostileRunner.RunAsync(client, admin, seed + 1);
@@ -61,7 +70,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         Assert.All(operations, o => Assert.True(report.ByOperation.GetValueOrDefault(o.ToString()) >= callers.Length, $"{o} was sent too few requests"));
         var failures = report.Failures.Concat(adminReport.Failures).ToList();
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(40)));
-        Assert.Equal(before, await SnapshotAsync(app, client, victimTicket));
+        Assert.Equal(before, await SnapshotAsync(client, victimTicket));
     }
 
     private const string FanTicketHeader = "X-Queue-Ticket";
@@ -74,15 +83,18 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     }
 
     /// <summary>The victim's place and state, and the room's settings as the admin sees them.</summary>
-    private static async Task<string> SnapshotAsync(WaitingRoomFactory app, HttpClient client, string ticket)
+    private static async Task<string> SnapshotAsync(HttpClient client, string ticket)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/rooms/{Room}/status");
         request.Headers.Add(FanTicketHeader, ticket);
         using var response = await client.SendAsync(request);
         response.EnsureSuccessStatusCode();
         var status = await response.Content.ReadFromJsonAsync<JsonElement>();
-        using var admin = app.Admin();
-        var room = await admin.GetStringAsync($"/api/admin/rooms/{Room}");
+        using var admin = new HttpRequestMessage(HttpMethod.Get, $"/api/admin/rooms/{Room}");
+        admin.Headers.Add("X-Admin-Key", WaitingRoomFactory.AdminKey);
+        using var answer = await client.SendAsync(admin);
+        answer.EnsureSuccessStatusCode();
+        var room = await answer.Content.ReadAsStringAsync();
         return $"{status.GetProperty("state").GetString()} place {Field(status, "place")} ahead {Field(status, "ahead")}\n{room}";
     }
 
