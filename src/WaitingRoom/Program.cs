@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Ticketing.Http;
 using Ticketing.WaitingRoom;
 using Ticketing.WaitingRoom.Endpoints;
 using Ticketing.WaitingRoom.Errors;
@@ -105,6 +106,7 @@ services.AddRateLimiter(o =>
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseUtf8JsonBodies();
 // Static files before routing: the gateway's catch-all route would otherwise claim /queue/assets/*.
 app.UseStaticFiles();
 app.UseRouting();

@@ -104,6 +104,22 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(before, await SnapshotAsync(Guid.Parse(victimId)));
     }
 
+    [Theory]
+    [InlineData("/api/accounts/register", "application/json; charset=utf-7")]
+    [InlineData("/api/accounts/refresh", "application/json; charset=nonsense")]
+    [InlineData("/api/performances/1/holds", "application/problem+json; charset=latin1")]
+    public async Task A_json_body_in_another_charset_is_refused_with_415_not_a_500(string path, string contentType)
+    {
+        using var client = _api.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{\"seatIds\":[1]}") };
+        request.Content.Headers.Remove("Content-Type");
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var response = await client.SendAsync(request);
+
+        await Api.AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "content_type.charset");
+    }
+
     private static async Task<(string Id, long Amount)> HoldAsync(HttpClient fan, params long[] seats)
     {
         var response = await fan.PostAsJsonAsync("/api/performances/1/holds", new { seatIds = seats });
