@@ -35,7 +35,7 @@ public sealed record ExpiryReport(int Expired, int Skipped, DateTimeOffset? Olde
     /// <summary>Every due order this run settled one way or another.</summary>
     public int Total => Expired + Skipped + HandedToReconciliation;
 
-    public override string ToString() => $"expired {Expired}, handed to reconciliation {HandedToReconciliation}, skipped {Skipped}";
+    public override string ToString() => $"expired {Expired}, skipped {Skipped}, handed to reconciliation {HandedToReconciliation}";
 }
 
 public sealed partial class ExpireDueOrdersHandler(
