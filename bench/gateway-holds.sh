@@ -23,6 +23,9 @@ dotnet build src/WaitingRoom -c Release -nologo -v quiet >/dev/null
 redis-server --port "$port_redis" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 & pids+=($!)
 
 export ASPNETCORE_ENVIRONMENT=Production
+# Production refuses demo-only settings: the bench chooses the simulated provider on purpose and brings its own keys.
+export Payments__AllowSimulated=true Tickets__SigningKey="$(head -c 32 /dev/urandom | base64)"
+FanIdentity__PrivateKeyPem="$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null)"; export FanIdentity__PrivateKeyPem
 export Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft__EntityFrameworkCore=None
 (
   export ConnectionStrings__Ticketing="Data Source=$work/ticketing.db" Database__SeedDemoData=true
@@ -35,6 +38,8 @@ export Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft__EntityFr
 ) >"$work/api.log" 2>&1 & pids+=($!)
 (
   export Gateway__Destinations__0="$api" WaitingRoom__SeedDemoRoom=false WaitingRoom__KeyDirectory="$work/wr-keys"
+  export WaitingRoom__AdminKey="$(head -c 24 /dev/urandom | base64)" WaitingRoom__TicketKey="$(head -c 32 /dev/urandom | base64)"
+  WaitingRoom__Signing__PrivateKeyPem="$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null)"; export WaitingRoom__Signing__PrivateKeyPem
   cd src/WaitingRoom && exec dotnet bin/Release/net10.0/Ticketing.WaitingRoom.dll --urls "$gw"
 ) >"$work/gateway.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 120); do curl -fs "$api/health" >/dev/null 2>&1 && curl -fs "$gw/health" >/dev/null 2>&1 && break; sleep 0.5; done

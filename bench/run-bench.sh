@@ -21,6 +21,9 @@ dotnet build src/WebApi -c Release -nologo -v quiet >/dev/null
 redis-server --port "$port_redis" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 & pids+=($!)
 
 export ASPNETCORE_ENVIRONMENT=Production
+# Production refuses demo-only settings: the bench chooses the simulated provider on purpose and brings its own keys.
+export Payments__AllowSimulated=true Tickets__SigningKey="$(head -c 32 /dev/urandom | base64)"
+FanIdentity__PrivateKeyPem="$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null)"; export FanIdentity__PrivateKeyPem
 export ConnectionStrings__Ticketing="Data Source=$work/ticketing.db" Database__SeedDemoData=true
 export Admin__Email=admin@bench.ticketing Admin__Password=admin-bench-1 DataProtection__KeysPath="$work/keys"
 export SeatLocks__Store=Redis ConnectionStrings__Redis="127.0.0.1:$port_redis"

@@ -23,6 +23,9 @@ trap cleanup EXIT
 dotnet build "$ROOT/src/WaitingRoom" -c Release -v quiet -nologo >/dev/null
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$WORK/redis.log" 2>&1 &
 REDIS_PID=$!
+# Production refuses generated keys: the bench brings its own.
+WaitingRoom__TicketKey="$(head -c 32 /dev/urandom | base64)" \
+WaitingRoom__Signing__PrivateKeyPem="$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null)" \
 WaitingRoom__Store=Redis ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT WaitingRoom__AdminKey=$ADMIN_KEY \
 WaitingRoom__JoinRateLimit__PermitLimit=1000000000 WaitingRoom__KeyDirectory="$WORK/keys" WaitingRoom__SeedDemoRoom=false \
 Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \

@@ -72,10 +72,11 @@ Demo accounts (embedded default only):
   organizer   organizer@demo.ticketing   organizer-demo-1
   fan         fan@demo.ticketing         fan-demo-1
 INFO
+# The admin key itself is never printed (nor logged): terminals and CI logs travel further than a file.
 if [ -n "${WaitingRoom__AdminKey:-}" ]; then
   echo "  waiting-room admin key (X-Admin-Key): the WaitingRoom__AdminKey you set"
-elif [ -f src/WaitingRoom/data/keys/admin-key.txt ]; then
-  echo "  waiting-room admin key (X-Admin-Key): $(cat src/WaitingRoom/data/keys/admin-key.txt)"
-  echo "    (the development key, generated once into src/WaitingRoom/data/keys/admin-key.txt; also in data/waitingroom.log)"
+elif [ "$ASPNETCORE_ENVIRONMENT" = Development ]; then
+  echo "  waiting-room admin key (X-Admin-Key): in src/WaitingRoom/data/keys/admin-key.txt"
+  echo "    (the development key, generated once there; git-ignored, readable by you only)"
 fi
 wait

@@ -30,7 +30,7 @@ internal static partial class KeyMaterial
         {
             var file = Path.Combine(directory, "admin-key.txt");
             key = ReadOrCreate(file, () => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24)));
-            LogGeneratedAdminKey(logger, key, file);
+            LogGeneratedAdminKey(logger, file);
         }
 
         return new AdminKey(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
@@ -62,6 +62,7 @@ internal static partial class KeyMaterial
         return value;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No WaitingRoom:AdminKey configured; development admin key is {AdminKey} (stored in {File}). Send it as X-Admin-Key.")]
-    private static partial void LogGeneratedAdminKey(ILogger logger, string adminKey, string file);
+    // The key itself is never logged: logs travel further than the key file.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No WaitingRoom:AdminKey configured; the development admin key is in {File}. Send it as X-Admin-Key.")]
+    private static partial void LogGeneratedAdminKey(ILogger logger, string file);
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Ticketing.Http;
 using Ticketing.WaitingRoom;
 using Ticketing.WaitingRoom.Admission;
 using Ticketing.WaitingRoom.Endpoints;
@@ -16,6 +17,7 @@ using Ticketing.WaitingRoom.Telemetry;
 using Ticketing.WaitingRoom.Tickets;
 
 var builder = WebApplication.CreateBuilder(args);
+DemoSettingsCheck.EnsureSafe(builder.Configuration, builder.Environment);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
 {
     // Own port by default, so the booking WebApi and the waiting room run side by side.
@@ -121,6 +123,7 @@ services.AddRateLimiter(o =>
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseUtf8JsonBodies();
 // Static files before routing: the gateway's catch-all route would otherwise claim /queue/assets/*.
 app.UseStaticFiles();
 app.UseRouting();

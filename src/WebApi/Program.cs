@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Ticketing.Application;
 using Ticketing.Infrastructure;
+using Ticketing.Http;
 using Ticketing.Infrastructure.Health;
 using Ticketing.Telemetry;
 using Ticketing.WebApi.Endpoints;
@@ -12,6 +13,7 @@ using Ticketing.WebApi.FanIdentity;
 using Ticketing.WebApi.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
+DemoSettingsCheck.EnsureSafe(builder.Configuration, builder.Environment);
 
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
@@ -114,6 +116,7 @@ app.UseForwardedHeaders();
 app.Use(RequestHealthWindow.Middleware); // admission (issue 12): outside the exception handler, so its 500s count
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseUtf8JsonBodies();
 app.MapBookingPages();
 app.MapServiceTelemetry();
 app.UseAuthentication();

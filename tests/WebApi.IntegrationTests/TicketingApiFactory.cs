@@ -34,6 +34,9 @@ public class TicketingApiFactory : WebApplicationFactory<Program>
     /// <summary><c>SeatMap:CacheMilliseconds</c>, or null for the configured default.</summary>
     protected virtual int? SeatMapCacheMilliseconds => null;
 
+    /// <summary>A ticket signing key of this API's own (outside Development it must come from configuration).</summary>
+    public string TicketSigningKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public string DatabasePath => Path.Combine(_folder, "ticketing.db");
 
     /// <summary>Bearer tokens of the shared accounts, made once per API: password hashing dominates a login.</summary>
@@ -51,9 +54,22 @@ public class TicketingApiFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>The fan identity's signing key, configured as production must (one per test server).</summary>
+    private static string FanIdentityKeyPem { get; } = NewFanIdentityKeyPem();
+
+    internal static string NewFanIdentityKeyPem()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return key.ExportPkcs8PrivateKeyPem();
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // Not Development: the tests meet the production start-up checks, and opt into the demo provider on purpose.
         builder.UseEnvironment("Testing");
+        builder.UseSetting("Payments:AllowSimulated", "true");
+        builder.UseSetting("Tickets:SigningKey", TicketSigningKey);
+        builder.UseSetting("FanIdentity:PrivateKeyPem", FanIdentityKeyPem);
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("ConnectionStrings:Ticketing", $"Data Source={DatabasePath}");
         builder.UseSetting("Database:SeedDemoData", "true");

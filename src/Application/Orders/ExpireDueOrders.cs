@@ -12,6 +12,12 @@ namespace Ticketing.Application.Orders;
 /// Closes every pending order past its deadline and frees its seats. Run every second by the scheduler.
 /// Each order's transition is guarded by its version, so two instances running this at once expire each order
 /// exactly once: the second save finds the version moved and skips the order.
+/// <para>
+/// It never asks the payment provider: an order with a payment attempt (its payment may be in flight, or approved
+/// after a decline we saw) is handed to reconciliation instead (<see cref="Order.AwaitPaymentCheck"/>, due at once),
+/// whose own job asks the provider per order. So one slow provider answer (up to the client's whole retry budget)
+/// never delays the other expiries.
+/// </para>
 /// </summary>
 public sealed record ExpireDueOrders(int BatchSize = ExpireDueOrders.DefaultBatchSize) : IRequest<ExpiryReport>
 {
@@ -20,18 +26,21 @@ public sealed record ExpireDueOrders(int BatchSize = ExpireDueOrders.DefaultBatc
 
 /// <param name="OldestDeadline">The earliest deadline among the orders this run found due; null when none was.</param>
 /// <param name="SweptAt">The instant the run looked for due orders.</param>
-public sealed record ExpiryReport(int Expired, int Skipped, DateTimeOffset? OldestDeadline = null, DateTimeOffset? SweptAt = null)
+/// <param name="HandedToReconciliation">Orders with a payment attempt handed to reconciliation instead of expiring.</param>
+public sealed record ExpiryReport(int Expired, int Skipped, DateTimeOffset? OldestDeadline = null, DateTimeOffset? SweptAt = null, int HandedToReconciliation = 0)
 {
     /// <summary>How long after the oldest due deadline the run found it; null when nothing was due.</summary>
     public TimeSpan? Lateness => OldestDeadline is { } deadline && SweptAt is { } swept ? swept - deadline : null;
 
-    public override string ToString() => $"expired {Expired}, skipped {Skipped}";
+    /// <summary>Every due order this run settled one way or another.</summary>
+    public int Total => Expired + Skipped + HandedToReconciliation;
+
+    public override string ToString() => $"expired {Expired}, skipped {Skipped}, handed to reconciliation {HandedToReconciliation}";
 }
 
 public sealed partial class ExpireDueOrdersHandler(
     IAppDbContext db,
     ISeatLock seatLock,
-    IPaymentGateway gateway,
     PaymentCompletion completion,
     IOptions<PaymentPolicy> policy,
     TimeProvider clock,
@@ -52,14 +61,14 @@ public sealed partial class ExpireDueOrdersHandler(
             return new ExpiryReport(0, 0, null, now);
         }
 
-        // The common case, holds nobody tried to pay, closes in one save: one transaction instead of one per order
-        // keeps a crowd's deadlines on time. Orders with a payment attempt ask the provider first, one at a time.
+        // One save for the whole batch: one transaction instead of one per order keeps a crowd's deadlines on time.
+        // Holds nobody tried to pay expire; orders with a payment attempt go to reconciliation, due now.
         db.ChangeTracker.Clear();
         var ids = due.Select(o => o.Id).ToList();
         var orders = await db.Orders.Include(o => o.Lines).Where(o => ids.Contains(o.Id)).ToListAsync(cancellationToken);
         var plain = orders.Where(o => o.Status == OrderStatus.Pending && o.PaymentKey is null).ToList();
-        var one = orders.Where(o => o.Status == OrderStatus.Pending && o.PaymentKey is not null).Select(o => o.Id).ToList();
-        int expired = 0, skipped = ids.Count - plain.Count - one.Count;
+        var attempted = orders.Where(o => o.Status == OrderStatus.Pending && o.PaymentKey is not null).ToList();
+        int skipped = ids.Count - plain.Count - attempted.Count;
 
         // The instant they really close, which is what a fan waiting for the seats sees.
         var closedAt = clock.GetUtcNow();
@@ -68,53 +77,67 @@ public sealed partial class ExpireDueOrdersHandler(
             order.Expire(closedAt);
         }
 
+        foreach (var order in attempted)
+        {
+            order.AwaitPaymentCheck(closedAt, closedAt);
+        }
+
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            expired += plain.Count;
-            foreach (var order in plain)
-            {
-                LogExpired(logger, order.Id, order.Lines.Count);
-                await SeatRelease.ReleaseAsync(seatLock, order, logger);
-            }
         }
         catch (DbUpdateConcurrencyException)
         {
             // Another instance (or a payment) moved some of them first and nothing of this save was kept: settle
             // each order on its own, so that each goes to whoever won it.
-            one.AddRange(plain.Select(o => o.Id));
+            var (expired, handed, lost) = (0, 0, 0);
+            foreach (var id in plain.Concat(attempted).Select(o => o.Id).ToList())
+            {
+                switch (await SettleOneAsync(id, cancellationToken))
+                {
+                    case Outcome.Expired: expired++; break;
+                    case Outcome.Handed: handed++; break;
+                    default: lost++; break;
+                }
+            }
+
+            return new ExpiryReport(expired, skipped + lost, due[0].ExpiresAt, now, handed);
         }
 
-        foreach (var id in one)
+        foreach (var order in plain)
         {
-            if (await ExpireOneAsync(id, now, cancellationToken))
-            {
-                expired++;
-            }
-            else
-            {
-                skipped++;
-            }
+            LogExpired(logger, order.Id, order.Lines.Count);
+            await SeatRelease.ReleaseAsync(seatLock, order, logger);
         }
 
-        return new ExpiryReport(expired, skipped, due[0].ExpiresAt, now);
+        foreach (var order in attempted)
+        {
+            await HandedAsync(order);
+        }
+
+        return new ExpiryReport(plain.Count, skipped, due[0].ExpiresAt, now, attempted.Count);
     }
 
-    private async Task<bool> ExpireOneAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Outcome> SettleOneAsync(Guid id, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var order = await db.Orders.Include(o => o.Lines).SingleAsync(o => o.Id == id, cancellationToken);
         if (order.Status != OrderStatus.Pending)
         {
-            return false;
+            return Outcome.Skipped;
         }
 
-        if (order.PaymentKey is not null && await SettledByProviderAsync(order, now, cancellationToken))
+        var handed = order.PaymentKey is not null;
+        var at = clock.GetUtcNow();
+        if (handed)
         {
-            return false;
+            order.AwaitPaymentCheck(at, at);
+        }
+        else
+        {
+            order.Expire(at);
         }
 
-        order.Expire(clock.GetUtcNow());
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -122,44 +145,40 @@ public sealed partial class ExpireDueOrdersHandler(
         catch (DbUpdateConcurrencyException)
         {
             // Another instance (or a payment) moved this order first; it is theirs to finish.
-            return false;
+            return Outcome.Skipped;
+        }
+
+        if (handed)
+        {
+            await HandedAsync(order);
+            return Outcome.Handed;
         }
 
         LogExpired(logger, order.Id, order.Lines.Count);
         await SeatRelease.ReleaseAsync(seatLock, order, logger);
-        return true;
+        return Outcome.Expired;
     }
 
     /// <summary>
-    /// A confirmation was attempted on this order: before its seats go, ask the provider whether it was paid after
-    /// all. Approved → the order completes; unknown → reconciliation takes over and the seats stay held; otherwise
-    /// false, and the order expires.
+    /// The seats stay held while reconciliation asks the provider (at most <see cref="PaymentPolicy.MaxUnknownHold"/>
+    /// past the deadline, as for any unknown outcome), so a payment approved after all finds its seats.
     /// </summary>
-    private async Task<bool> SettledByProviderAsync(Order order, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task HandedAsync(Order order)
     {
-        var outcome = await gateway.GetByOrderIdAsync(order.Number, cancellationToken);
-        try
-        {
-            switch (outcome.Kind)
-            {
-                case GatewayOutcomeKind.Approved:
-                    await completion.CompleteAsync(order, outcome.Payment!, null, cancellationToken);
-                    return true;
-                case GatewayOutcomeKind.Unknown:
-                    order.AwaitPaymentCheck(now, now + policy.Value.NextCheckDelay(0));
-                    await db.SaveChangesAsync(cancellationToken);
-                    await completion.ExtendLockAsync(order, order.ExpiresAt + policy.Value.MaxUnknownHold);
-                    return true;
-                default:
-                    return false;
-            }
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return true;
-        }
+        LogHanded(logger, order.Id);
+        await completion.ExtendLockAsync(order, order.ExpiresAt + policy.Value.MaxUnknownHold);
+    }
+
+    private enum Outcome
+    {
+        Expired,
+        Handed,
+        Skipped,
     }
 
     [LoggerMessage(EventId = 3200, Level = LogLevel.Information, Message = "Order {OrderId} expired; {Count} seats released")]
     private static partial void LogExpired(ILogger logger, Guid orderId, int count);
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Order {OrderId} reached its deadline with a payment attempt; handed to reconciliation")]
+    private static partial void LogHanded(ILogger logger, Guid orderId);
 }

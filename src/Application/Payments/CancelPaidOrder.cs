@@ -14,7 +14,16 @@ namespace Ticketing.Application.Payments;
 /// <summary>
 /// A fan cancels seats of a paid order (all when <paramref name="SeatIds"/> is empty) before the cancellation
 /// deadline, for a refund of their prices less the fee the order's snapshotted schedule sets for now. The refund
-/// is a (partial, with <c>cancelAmount</c>) cancel at Toss; then the tickets are voided and the seats return to sale.
+/// is a (partial, with <c>cancelAmount</c>) cancel at Toss.
+/// <para>
+/// Order of the steps, against a check-in at the door: first the tickets are taken out of use
+/// (<see cref="Ticket.HoldForRefund"/>) in one save with the refund's record, under each ticket's status as its
+/// concurrency token, so a check-in racing it either lands first (this cancellation is refused, nothing is sent to
+/// Toss) or loses (the door is told a refund is pending). Only then is the cancel sent. If Toss refuses it, the
+/// tickets admit their holder again (nothing was refunded); if its outcome is unknown, they stay out of use while the
+/// refund is retried under the same key (the money may be on its way back, so entry must not be). Never "refunded at
+/// Toss, still valid here".
+/// </para>
 /// </summary>
 public sealed record CancelPaidOrder(Guid FanId, Guid OrderId, IReadOnlyList<long>? SeatIds) : IRequest<Result<RefundDto>>;
 
@@ -108,7 +117,14 @@ public sealed class CancelPaidOrderHandler(
             }
             catch (DbUpdateConcurrencyException)
             {
-                return Error.Conflict("refund.in_progress", "Another cancellation of this order is being processed; try again shortly.");
+                // A check-in at the door won the race for a ticket (nothing was sent to Toss), or another cancellation
+                // of this order saved first.
+                db.ChangeTracker.Clear();
+                var checkedIn = await db.Tickets.AsNoTracking()
+                    .AnyAsync(t => t.OrderId == order.Id && seatIds.Contains(t.SeatId) && t.Status == TicketStatus.CheckedIn, CancellationToken.None);
+                return checkedIn
+                    ? Error.Conflict("ticket.already_checked_in", "A ticket that was used at the entrance cannot be refunded.")
+                    : Error.Conflict("refund.in_progress", "Another cancellation of this order is being processed; try again shortly.");
             }
         }
 

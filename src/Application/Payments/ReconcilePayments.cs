@@ -11,9 +11,11 @@ namespace Ticketing.Application.Payments;
 /// Settles the orders whose payment outcome is open (<see cref="Order.PaymentCheckAt"/> due): asks the provider for
 /// the order's payment and completes it (paid + tickets), releases it (no approved payment), refunds a late payment
 /// of an order that no longer has its seats, or asks again later with backoff. Run by the scheduler; each order's
-/// transition is guarded by its version, so concurrent runs settle each order once.
+/// transition is guarded by its version, so concurrent runs settle each order once. With <paramref name="OrderIds"/>
+/// only those orders are looked at (each still only when due): the scheduler settles each due order in a request of
+/// its own, several at once, so that one slow answer from the provider delays no other order.
 /// </summary>
-public sealed record ReconcilePayments(int BatchSize = ReconcilePayments.DefaultBatchSize) : IRequest<ReconciliationReport>
+public sealed record ReconcilePayments(int BatchSize = ReconcilePayments.DefaultBatchSize, IReadOnlyList<Guid>? OrderIds = null) : IRequest<ReconciliationReport>
 {
     public const int DefaultBatchSize = 200;
 }
@@ -34,8 +36,13 @@ public sealed partial class ReconcilePaymentsHandler(
     public async Task<ReconciliationReport> Handle(ReconcilePayments request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var dueIds = await db.Orders.AsNoTracking()
-            .Where(o => o.PaymentCheckAt != null && o.PaymentCheckAt <= now)
+        var query = db.Orders.AsNoTracking().Where(o => o.PaymentCheckAt != null && o.PaymentCheckAt <= now);
+        if (request.OrderIds is { } only)
+        {
+            query = query.Where(o => only.Contains(o.Id));
+        }
+
+        var dueIds = await query
             .OrderBy(o => o.PaymentCheckAt)
             .Select(o => o.Id)
             .Take(request.BatchSize)

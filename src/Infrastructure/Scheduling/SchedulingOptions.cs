@@ -46,6 +46,13 @@ public sealed class SchedulingOptions
     [Required, RegularExpression(CronPattern)]
     public string ReconcileCron { get; set; } = "*/10 * * * * *";
 
+    /// <summary>
+    /// Orders <c>payments.reconcile</c> settles at once in this instance, each with its own provider look-up, so that
+    /// one slow answer delays no other order.
+    /// </summary>
+    [Range(1, 64)]
+    public int ReconcileConcurrency { get; set; } = 8;
+
     /// <summary>When the refund retries run (the backoff per refund lives on the refund).</summary>
     [Required, RegularExpression(CronPattern)]
     public string RefundRetryCron { get; set; } = "*/10 * * * * *";

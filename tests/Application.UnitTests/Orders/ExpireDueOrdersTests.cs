@@ -95,66 +95,39 @@ public sealed class ExpireDueOrdersTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Order_with_a_declined_attempt_whose_payment_Toss_now_reports_approved_is_completed_not_expired()
+    public async Task Order_with_a_payment_attempt_is_handed_to_reconciliation_without_asking_the_provider()
     {
-        var order = await Placed(seat: 1, minutesAgo: 11, then: Declined);
-        Gateway.GetByOrderIdAsync(order.Number, Arg.Any<CancellationToken>()).Returns(PaymentPorts.ApprovedOutcome(order, "pk_declined"));
+        var attempted = await Placed(seat: 1, minutesAgo: 11, then: Declined);
+        var plain = await Placed(seat: 2, minutesAgo: 11);
 
         var report = await Run();
 
-        Assert.Equal((0, 1), (report.Expired, report.Skipped));
-        Assert.Equal(OrderStatus.Paid, (await Database.ReadOrderAsync(order.Id)).Status);
-        Assert.Single(await Database.ReadAllAsync<Ticket>());
-        await _ports.SeatLock.DidNotReceiveWithAnyArgs().ReleaseAsync(default, default!, default!, default);
-    }
-
-    [Fact]
-    public async Task Order_with_an_attempt_whose_outcome_Toss_cannot_tell_keeps_its_seats_for_reconciliation()
-    {
-        var order = await Placed(seat: 1, minutesAgo: 11, then: Declined);
-        Gateway.GetByOrderIdAsync(order.Number, Arg.Any<CancellationToken>()).Returns(PaymentPorts.UnknownOutcome);
-
-        var report = await Run();
-
-        Assert.Equal((0, 1), (report.Expired, report.Skipped));
-        var stored = await Database.ReadOrderAsync(order.Id);
+        // The plain hold expires in the same run; the attempted one keeps its seats, due for reconciliation now.
+        Assert.Equal((1, 0, 1), (report.Expired, report.Skipped, report.HandedToReconciliation));
+        Assert.Equal(OrderStatus.Expired, (await Database.ReadOrderAsync(plain.Id)).Status);
+        var stored = await Database.ReadOrderAsync(attempted.Id);
         Assert.Equal(OrderStatus.PaymentPending, stored.Status);
-        Assert.Equal(HandlerDatabase.Start + TimeSpan.FromSeconds(_ports.Policy.CheckBackoffSeconds), stored.PaymentCheckAt);
+        Assert.Equal(HandlerDatabase.Start, stored.PaymentCheckAt);
         Assert.All(stored.Lines, l => Assert.True(l.IsLive));
-        await _ports.SeatLock.Received(1).ExtendAsync(_stage.PerformanceId, PaymentPorts.Seats(_stage.SeatId(1)), order.Number,
-            order.ExpiresAt + _ports.Policy.MaxUnknownHold - HandlerDatabase.Start + PaymentCompletion.LockGrace, Arg.Any<CancellationToken>());
-        await _ports.SeatLock.DidNotReceiveWithAnyArgs().ReleaseAsync(default, default!, default!, default);
-    }
-
-    [Theory]
-    [InlineData(GatewayOutcomeKind.NotFound)]
-    [InlineData(GatewayOutcomeKind.NotPaid)]
-    [InlineData(GatewayOutcomeKind.Refused)]
-    public async Task Order_with_an_attempt_Toss_reports_unpaid_expires(GatewayOutcomeKind kind)
-    {
-        var order = await Placed(seat: 1, minutesAgo: 11, then: Declined);
-        Gateway.GetByOrderIdAsync(order.Number, Arg.Any<CancellationToken>()).Returns(new GatewayOutcome(kind));
-
-        var report = await Run();
-
-        Assert.Equal(1, report.Expired);
-        Assert.Equal(OrderStatus.Expired, (await Database.ReadOrderAsync(order.Id)).Status);
-        await _ports.SeatLock.Received(1).ReleaseAsync(_stage.PerformanceId, PaymentPorts.Seats(_stage.SeatId(1)), order.Number, Arg.Any<CancellationToken>());
-        await Gateway.DidNotReceiveWithAnyArgs().CancelAsync(default!, default!, default!, default, default);
+        Assert.Empty(await Database.ReadAllAsync<Ticket>());
+        await _ports.SeatLock.Received(1).ExtendAsync(_stage.PerformanceId, PaymentPorts.Seats(_stage.SeatId(1)), attempted.Number,
+            attempted.ExpiresAt + _ports.Policy.MaxUnknownHold - HandlerDatabase.Start + PaymentCompletion.LockGrace, Arg.Any<CancellationToken>());
+        await _ports.SeatLock.DidNotReceive().ReleaseAsync(_stage.PerformanceId, PaymentPorts.Seats(_stage.SeatId(1)), attempted.Number, Arg.Any<CancellationToken>());
+        Assert.Empty(Gateway.ReceivedCalls());
     }
 
     [Fact]
-    public async Task Order_with_an_attempt_moved_meanwhile_is_skipped()
+    public async Task Order_with_an_attempt_moved_meanwhile_is_judged_alone_and_still_handed_over()
     {
         var order = await Placed(seat: 1, minutesAgo: 11, then: Declined);
-        Gateway.GetByOrderIdAsync(order.Number, Arg.Any<CancellationToken>()).Returns(PaymentPorts.UnknownOutcome);
         Database.Saves.BeforeNextSave(() => Database.BumpVersionAsync(order.Id));
 
         var report = await Run();
 
-        // The batch lost the race, so the order was judged again alone: its attempt's outcome is unknown, so it waits.
-        Assert.Equal((0, 1), (report.Expired, report.Skipped));
+        // The batch lost the race, so the order was judged again alone: still pending, so reconciliation gets it.
+        Assert.Equal((0, 0, 1), (report.Expired, report.Skipped, report.HandedToReconciliation));
         Assert.Equal(OrderStatus.PaymentPending, (await Database.ReadOrderAsync(order.Id)).Status);
+        Assert.Empty(Gateway.ReceivedCalls());
     }
 
     /// <summary>A confirmation was tried a minute after placing and Toss declined it: pending again, with a paymentKey.</summary>
@@ -168,6 +141,6 @@ public sealed class ExpireDueOrdersTests : IAsyncLifetime, IDisposable
         Database.SeedPendingOrderAsync(_stage, Guid.NewGuid(), [_stage.SeatId(seat)], HandlerDatabase.Start - TimeSpan.FromMinutes(minutesAgo), then);
 
     private Task<ExpiryReport> Run(int batchSize = ExpireDueOrders.DefaultBatchSize) =>
-        new ExpireDueOrdersHandler(Database.Db, _ports.SeatLock, Gateway, _ports.Completion(), _ports.Options, _ports.Clock, NullLogger<ExpireDueOrdersHandler>.Instance)
+        new ExpireDueOrdersHandler(Database.Db, _ports.SeatLock, _ports.Completion(), _ports.Options, _ports.Clock, NullLogger<ExpireDueOrdersHandler>.Instance)
             .Handle(new ExpireDueOrders(batchSize), CancellationToken.None);
 }

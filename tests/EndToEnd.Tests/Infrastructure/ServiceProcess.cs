@@ -69,7 +69,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
         start.ArgumentList.Add(baseUrl);
         start.ArgumentList.Add("--contentRoot");
         start.ArgumentList.Add(projectDirectory);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // As scripts/run.sh starts them: Development, where the demo defaults (simulated payments, generated keys, the
+        // demo room) are allowed; outside it both services refuse to start on them.
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (key, value) in settings)
         {

@@ -42,8 +42,15 @@ internal sealed class WaitingRoomProcess : IAsyncDisposable
         start.ArgumentList.Add(baseUrl);
         start.ArgumentList.Add("--contentRoot");
         start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "src", "WaitingRoom"));
+        // Production, so its keys come from configuration as an operator's would (nothing generated).
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["WaitingRoom__KeyDirectory"] = keyDirectory;
+        using (var signing = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+        {
+            start.Environment["WaitingRoom__Signing__PrivateKeyPem"] = signing.ExportPkcs8PrivateKeyPem();
+        }
+
+        start.Environment["WaitingRoom__TicketKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -31,6 +31,12 @@ public sealed class BookingApiFactory : WebApplicationFactory<Program>
         {
             ["ConnectionStrings:Ticketing"] = $"Data Source={Path.Combine(Folder, "ticketing.db")}",
             ["Database:SeedDemoData"] = "true",
+
+            // Not Development ("Testing"): the production start-up checks apply, so the demo provider is chosen on
+            // purpose and the ticket key comes from configuration.
+            ["Payments:AllowSimulated"] = "true",
+            ["Tickets:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["FanIdentity:PrivateKeyPem"] = TicketingApiFactory.NewFanIdentityKeyPem(),
             ["Admin:Email"] = "admin@test.ticketing",
             ["Admin:Password"] = "admin-test-1",
             ["DataProtection:KeysPath"] = Path.Combine(Folder, "keys"),

@@ -449,7 +449,7 @@ public sealed class ConfirmPaymentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_expiry_job_asks_toss_before_expiring_an_order_with_a_payment_attempt()
+    public async Task The_expiry_job_hands_an_order_with_a_payment_attempt_to_reconciliation_which_asks_toss()
     {
         var fan = await _p.Api.FanAsync();
         var (orderId, amount) = await PaymentApi.HoldAsync(fan, 1141);
@@ -460,13 +460,21 @@ public sealed class ConfirmPaymentTests : IAsyncLifetime
 
         var report = await _p.SendAsync(new ExpireDueOrders());
 
-        Assert.Equal(1, report.Expired);
+        // The expiry itself never calls Toss: the order keeps its seats, due for reconciliation now.
+        Assert.Equal((0, 1), (report.Expired, report.HandedToReconciliation));
+        Assert.Equal(requestsBefore, _p.Toss.Requests);
+        Assert.Equal(OrderStatus.PaymentPending, (await _p.OrderAsync(orderId)).Status);
+
+        var reconciled = await _p.SendAsync(new ReconcilePayments());
+
+        Assert.Equal(1, reconciled.Released);
         Assert.Equal(requestsBefore + 1, _p.Toss.Requests);
         Assert.Equal(OrderStatus.Expired, (await _p.OrderAsync(orderId)).Status);
+        Assert.Empty(await HoldersAsync(1141));
     }
 
     [Fact]
-    public async Task The_expiry_job_completes_an_order_that_toss_approved_and_keeps_one_it_cannot_ask_about()
+    public async Task Reconciliation_completes_a_handed_over_order_that_toss_approved_and_keeps_one_it_cannot_ask_about()
     {
         var fan = await _p.Api.FanAsync();
         var (paidId, paidAmount) = await PaymentApi.HoldAsync(fan, 1151);
@@ -484,15 +492,85 @@ public sealed class ConfirmPaymentTests : IAsyncLifetime
         _p.Toss.Faults = r => r.Path.Contains(unknownId, StringComparison.Ordinal) ? new Fault(FaultKind.ResetBeforeProcessing) : Fault.None;
         _p.Api.Clock.Advance(TimeSpan.FromMinutes(10));
 
-        var report = await _p.SendAsync(new ExpireDueOrders());
+        Assert.Equal(2, (await _p.SendAsync(new ExpireDueOrders())).HandedToReconciliation);
+        var report = await _p.SendAsync(new ReconcilePayments());
 
-        Assert.Equal(0, report.Expired);
+        Assert.Equal((1, 1), (report.Paid, report.Deferred));
         Assert.Equal(OrderStatus.Paid, (await _p.OrderAsync(paidId)).Status);
         Assert.Equal(1, await _p.QueryAsync(db => db.Tickets.CountAsync(t => t.OrderId == Guid.Parse(paidId))));
         var waiting = await _p.OrderAsync(unknownId);
         Assert.Equal(OrderStatus.PaymentPending, waiting.Status);
         Assert.NotNull(waiting.PaymentCheckAt);
         Assert.Equal(unknownId, (await HoldersAsync(1152))[1152]);
+    }
+
+    [Fact]
+    public async Task A_slow_toss_never_delays_the_expiry_of_the_other_due_orders()
+    {
+        var fan = await _p.Api.FanAsync();
+        var (attemptedId, amount) = await PaymentApi.HoldAsync(fan, 1161);
+        _p.Toss.Faults = r => r.Path.EndsWith("/confirm", StringComparison.Ordinal) ? Fault.Decline() : Fault.None;
+        Assert.Equal(HttpStatusCode.PaymentRequired, (await PaymentApi.ConfirmAsync(fan, _p.Checkout(attemptedId, amount), attemptedId, amount)).StatusCode);
+        var plainIds = new List<string>();
+        foreach (var seat in new long[] { 1162, 1163, 1164 })
+        {
+            plainIds.Add((await PaymentApi.HoldAsync(await _p.Api.FanAsync(), seat)).OrderId);
+        }
+
+        // Toss now takes 22 s to answer anything: the whole budget of one look-up with its retries.
+        _p.Toss.Faults = _ => new Fault(FaultKind.Delay, TimeSpan.FromSeconds(22));
+        var requestsBefore = _p.Toss.Requests;
+        _p.Api.Clock.Advance(TimeSpan.FromMinutes(10));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var report = await _p.SendAsync(new ExpireDueOrders());
+
+        watch.Stop();
+        Assert.Equal((3, 1), (report.Expired, report.HandedToReconciliation));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the expiry took {watch.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal(requestsBefore, _p.Toss.Requests);
+        foreach (var id in plainIds)
+        {
+            Assert.Equal(OrderStatus.Expired, (await _p.OrderAsync(id)).Status);
+        }
+
+        Assert.Empty(await HoldersAsync(1162, 1163, 1164));
+        Assert.Equal(attemptedId, (await HoldersAsync(1161))[1161]);
+        _p.Toss.Faults = null;
+    }
+
+    [Fact]
+    public async Task Reconciliation_settles_each_order_on_its_own_so_a_slow_answer_holds_up_no_other()
+    {
+        var fan = await _p.Api.FanAsync();
+        var (slowId, slowAmount) = await PaymentApi.HoldAsync(fan, 1171);
+        _p.Api.Clock.Advance(TimeSpan.FromMinutes(1));
+        var (fastId, fastAmount) = await PaymentApi.HoldAsync(fan, 1172);
+        _p.Toss.Faults = r => r.Path.EndsWith("/confirm", StringComparison.Ordinal) ? Fault.Decline() : Fault.None;
+        Assert.Equal(HttpStatusCode.PaymentRequired, (await PaymentApi.ConfirmAsync(fan, _p.Checkout(slowId, slowAmount), slowId, slowAmount)).StatusCode);
+        Assert.Equal(HttpStatusCode.PaymentRequired, (await PaymentApi.ConfirmAsync(fan, _p.Checkout(fastId, fastAmount), fastId, fastAmount)).StatusCode);
+
+        // Handed over one after the other, so the slow order is due first.
+        _p.Api.Clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal(1, (await _p.SendAsync(new ExpireDueOrders())).HandedToReconciliation);
+        _p.Api.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, (await _p.SendAsync(new ExpireDueOrders())).HandedToReconciliation);
+
+        // Every look-up of the slow order outlasts the client's attempt timeout (1 s here), four attempts in all.
+        _p.Toss.Faults = r => r.Path.Contains(slowId, StringComparison.Ordinal) ? new Fault(FaultKind.Delay, TimeSpan.FromSeconds(4)) : Fault.None;
+        var first = _p.Toss.Requests;
+        await using var scope = _p.Api.Services.CreateAsyncScope();
+        var report = await scope.ServiceProvider.GetRequiredService<Ticketing.Infrastructure.Scheduling.ReconcilePaymentsJob>().ReconcileDueAsync(CancellationToken.None);
+
+        Assert.Equal((1, 1), (report.Released, report.Deferred));
+        Assert.Equal(OrderStatus.Expired, (await _p.OrderAsync(fastId)).Status);
+        Assert.Equal(OrderStatus.PaymentPending, (await _p.OrderAsync(slowId)).Status);
+        // The fast order's look-up went out while the slow one's first attempt was still waiting, not after its retries.
+        var lookups = _p.Toss.Received.Skip(first).Select(r => r.Path.Contains(fastId, StringComparison.Ordinal) ? "fast" : "slow").ToList();
+        Assert.True(lookups.IndexOf("fast") < 2, string.Join(", ", lookups));
+        Assert.True(lookups.Count(l => l == "slow") >= 2, string.Join(", ", lookups));
+        _p.Toss.Faults = null;
+        await _p.Toss.WhenIdleAsync(TimeSpan.FromSeconds(30));
     }
 
     private async Task<IReadOnlyDictionary<long, string>> HoldersAsync(params long[] seats)

@@ -124,6 +124,77 @@ public sealed class RefundTests : IAsyncLifetime
         Assert.Equal(amount, (await _p.OrderAsync(orderId)).RefundedAmount);
     }
 
+    [Fact]
+    public async Task A_check_in_while_the_cancel_at_toss_is_in_flight_is_refused_and_the_refund_voids_the_ticket()
+    {
+        var (fan, orderId, _) = await PaidOrderAsync(4041);
+        var code = await QrContentAsync(fan, orderId);
+        var staff = await _p.Api.OrganizerAsync();
+        _p.Toss.Faults = r => r.Path.EndsWith("/cancel", StringComparison.Ordinal) ? new Fault(FaultKind.Delay, TimeSpan.FromMilliseconds(700)) : Fault.None;
+        var requests = _p.Toss.Requests;
+
+        var refund = fan.PostAsJsonAsync($"/api/orders/{orderId}/cancellation", new { });
+        await _p.Toss.WhenRequestsAsync(requests + 1, TimeSpan.FromSeconds(30));
+        // Toss is processing the cancel: the ticket was taken out of use before it was sent.
+        var checkIn = await staff.PostAsJsonAsync("/api/organizer/check-ins", new { qrContent = code });
+
+        Assert.Equal(HttpStatusCode.Conflict, checkIn.StatusCode);
+        Assert.Equal("ticket.refund_pending", (await PaymentApi.JsonAsync(checkIn)).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await refund).StatusCode);
+        Assert.Equal(["CANCELED"], _p.Toss.Simulator.StatusesOf(orderId));
+        Assert.All(await TicketsAsync(Guid.Parse(orderId)), t => Assert.Equal(TicketStatus.Voided, t.Status));
+        var again = await staff.PostAsJsonAsync("/api/organizer/check-ins", new { qrContent = code });
+        Assert.Equal("ticket.voided", (await PaymentApi.JsonAsync(again)).GetProperty("code").GetString());
+        _p.Toss.Faults = null;
+    }
+
+    [Fact]
+    public async Task A_check_in_racing_a_refund_lets_exactly_one_win_and_never_leaves_a_refunded_ticket_valid()
+    {
+        var orders = new List<(HttpClient Fan, string OrderId, string Code)>();
+        for (var seat = 4051L; seat < 4063; seat++)
+        {
+            var (fan, orderId, _) = await PaidOrderAsync(seat);
+            orders.Add((fan, orderId, await QrContentAsync(fan, orderId)));
+        }
+
+        var staff = await _p.Api.OrganizerAsync();
+        var races = await Task.WhenAll(orders.Select(async o =>
+        {
+            var refund = o.Fan.PostAsJsonAsync($"/api/orders/{o.OrderId}/cancellation", new { });
+            var checkIn = staff.PostAsJsonAsync("/api/organizer/check-ins", new { qrContent = o.Code });
+            return (o.OrderId, Refund: await refund, CheckIn: await checkIn);
+        }));
+
+        foreach (var (orderId, refund, checkIn) in races)
+        {
+            // Exactly one wins; the loser is told why, never a 5xx.
+            Assert.True((refund.StatusCode == HttpStatusCode.OK) ^ (checkIn.StatusCode == HttpStatusCode.OK), $"{orderId}: refund {(int)refund.StatusCode}, check-in {(int)checkIn.StatusCode}");
+            var ticket = Assert.Single(await TicketsAsync(Guid.Parse(orderId)));
+            var atToss = _p.Toss.Simulator.StatusesOf(orderId);
+            if (refund.StatusCode == HttpStatusCode.OK)
+            {
+                Assert.Equal(["CANCELED"], atToss);
+                Assert.Equal(TicketStatus.Voided, ticket.Status);
+                Assert.Contains((await PaymentApi.JsonAsync(checkIn)).GetProperty("code").GetString(), new[] { "ticket.refund_pending", "ticket.voided" });
+            }
+            else
+            {
+                Assert.Equal(["DONE"], atToss);
+                Assert.Equal(TicketStatus.CheckedIn, ticket.Status);
+                Assert.Equal(HttpStatusCode.Conflict, refund.StatusCode);
+                Assert.Equal("ticket.already_checked_in", (await PaymentApi.JsonAsync(refund)).GetProperty("code").GetString());
+                Assert.Equal(OrderStatus.Paid, (await _p.OrderAsync(orderId)).Status);
+            }
+        }
+    }
+
+    private async Task<string> QrContentAsync(HttpClient fan, string orderId)
+    {
+        var ticketId = (await _p.QueryAsync(db => db.Tickets.AsNoTracking().SingleAsync(t => t.OrderId == Guid.Parse(orderId)))).Id;
+        return (await fan.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/tickets/{ticketId}")).GetProperty("qrContent").GetString()!;
+    }
+
     private async Task<(HttpClient Fan, string OrderId, long Amount)> PaidOrderAsync(params long[] seats)
     {
         var fan = await _p.Api.FanAsync($"refund-{seats[0]}@test.ticketing");
