@@ -50,7 +50,15 @@ public sealed class ProofOfWorkTests(TicketingStack stack)
     public async Task A_join_of_the_demo_room_without_work_is_refused()
     {
         using var http = new HttpClient { BaseAddress = new Uri(stack.GatewayUrl) };
-        var refused = await http.PostAsync("/api/rooms/demo/join", null);
+        var login = await http.PostAsJsonAsync("/api/accounts/login", new { email = "fan@demo.ticketing", password = "fan-demo-1" });
+        Assert.True(login.IsSuccessStatusCode, await login.Content.ReadAsStringAsync());
+        http.DefaultRequestHeaders.Authorization = new("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+        var identity = (await (await http.PostAsync("/api/accounts/me/queue-identity", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("identity").GetString();
+
+        // Signed in (the demo room is an account room), but without the work: refused.
+        using var join = new HttpRequestMessage(HttpMethod.Post, "/api/rooms/demo/join");
+        join.Headers.Add("X-Fan-Identity", identity);
+        var refused = await http.SendAsync(join);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal("pow.required", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }

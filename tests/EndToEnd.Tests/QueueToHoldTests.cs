@@ -89,7 +89,13 @@ public sealed class QueueToHoldTests(TicketingStack stack)
         using (var other = new HttpClient { BaseAddress = new Uri(stack.GatewayUrl) })
         {
             var email = $"other-{Guid.NewGuid():N}@demo.ticketing";
-            Assert.Equal(HttpStatusCode.Created, (await other.PostAsJsonAsync("/api/accounts/register", new { email, password = "other-password-1" })).StatusCode);
+            using (var register = new HttpRequestMessage(HttpMethod.Post, "/api/accounts/register") { Content = JsonContent.Create(new { email, password = "other-password-1" }) })
+            {
+                // While the demo room takes fans, registration costs a solved challenge too.
+                register.Headers.Add("X-Proof-Of-Work", await ProofOfWorkSolver.SolveAsync(other, "/api/accounts/registration-challenge"));
+                Assert.Equal(HttpStatusCode.Created, (await other.SendAsync(register)).StatusCode);
+            }
+
             var otherLogin = await other.PostAsJsonAsync("/api/accounts/login", new { email, password = "other-password-1" });
             other.DefaultRequestHeaders.Authorization = new("Bearer", (await otherLogin.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
             using var stolen = new HttpRequestMessage(HttpMethod.Post, "/api/performances/2/holds") { Content = JsonContent.Create(new { seatIds = new[] { 5103L } }) };
@@ -97,12 +103,13 @@ public sealed class QueueToHoldTests(TicketingStack stack)
             await AssertProblemAsync(await other.SendAsync(stolen), HttpStatusCode.Forbidden, "pass.other_account");
         }
 
-        // The same account on a second device (no cookies, no ticket) is told the same: admitted, same place.
+        // The same account on a second device (no cookies, no ticket) is told the same: admitted, same place, no second place.
         using (var secondDevice = new HttpClient { BaseAddress = new Uri(stack.GatewayUrl) })
         {
             secondDevice.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
             using var again = new HttpRequestMessage(HttpMethod.Post, "/api/rooms/demo/join");
             again.Headers.Add("X-Fan-Identity", await IdentityAsync(secondDevice));
+            again.Headers.Add("X-Proof-Of-Work", await ProofOfWorkSolver.SolveAsync(secondDevice, "/api/rooms/demo/challenge")); // a device without the account's ticket works too
             var rejoined = await (await secondDevice.SendAsync(again)).Content.ReadFromJsonAsync<JsonElement>();
             Assert.Equal("admitted", rejoined.GetProperty("state").GetString());
             Assert.Equal(ticket, rejoined.GetProperty("ticket").GetString());

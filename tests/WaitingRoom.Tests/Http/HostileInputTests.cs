@@ -28,7 +28,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         _ = app.Services;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(address) };
-        using (var create = new HttpRequestMessage(HttpMethod.Put, $"/api/admin/rooms/{Room}") { Content = JsonContent.Create(new { performanceIds = new[] { 2L }, ratePerMinute = 1, mode = "open" }) })
+        using (var create = new HttpRequestMessage(HttpMethod.Put, $"/api/admin/rooms/{Room}") { Content = JsonContent.Create(new { identity = "anonymous", performanceIds = new[] { 2L }, ratePerMinute = 1, mode = "open" }) })
         {
             create.Headers.Add("X-Admin-Key", WaitingRoomFactory.AdminKey);
             (await client.SendAsync(create)).EnsureSuccessStatusCode();

@@ -63,7 +63,7 @@ public sealed class InventoryAdmissionTests(RedisServerFixture redis)
         using var hostA = new WaitingRoomFactory(settings, clock);
         using var hostB = new WaitingRoomFactory(settings, clock);
         var room = "inv-" + Guid.NewGuid().ToString("N")[..8];
-        await hostA.CreateRoomAsync(room, new { performanceIds = new[] { Performance }, ratePerSecond = 10, fansPerAvailableSeat = 1 });
+        await hostA.CreateRoomAsync(room, new { identity = "anonymous", performanceIds = new[] { Performance }, ratePerSecond = 10, fansPerAvailableSeat = 1 });
         using var a = hostA.Fan();
         using var b = hostB.Fan();
         HttpClient Host(int i) => i % 2 == 0 ? a : b;

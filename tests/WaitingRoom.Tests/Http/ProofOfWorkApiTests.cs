@@ -10,7 +10,7 @@ namespace Ticketing.WaitingRoom.Tests.Http;
 public sealed class ProofOfWorkApiTests
 {
     private static object PowRoom(int difficulty) =>
-        new { performanceIds = new[] { 11L }, ratePerSecond = 1, passLifetimeSeconds = 120, powDifficulty = difficulty };
+        new { identity = "anonymous", performanceIds = new[] { 11L }, ratePerSecond = 1, passLifetimeSeconds = 120, powDifficulty = difficulty };
 
     private static async Task<(string Challenge, int Difficulty, DateTimeOffset ExpiresAt)> ChallengeAsync(HttpClient fan, string room)
     {
@@ -21,9 +21,14 @@ public sealed class ProofOfWorkApiTests
         return (body.GetProperty("challenge").GetString()!, body.GetProperty("difficulty").GetInt32(), body.GetProperty("expiresAt").GetDateTimeOffset());
     }
 
-    private static Task<HttpResponseMessage> JoinAsync(HttpClient fan, string room, string? proof, string? ticket = null)
+    private static Task<HttpResponseMessage> JoinAsync(HttpClient fan, string room, string? proof, string? ticket = null, string? identity = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/rooms/{room}/join");
+        if (identity is not null)
+        {
+            request.Headers.Add("X-Fan-Identity", identity);
+        }
+
         if (proof is not null)
         {
             request.Headers.Add(ProofOfWorkGate.Header, proof);
@@ -172,7 +177,9 @@ public sealed class ProofOfWorkApiTests
         var policy = await Json.ReadAsync(await fan.GetAsync("/api/rooms/proof-of-work"));
         Assert.Equal(1, policy.GetProperty("activeRooms").GetInt32());
         Assert.Equal(WaitingRoomOptions.DefaultDemoPowDifficulty, policy.GetProperty("difficulty").GetInt32());
-        await Json.AssertProblemAsync(await JoinAsync(fan, "demo", null), 403, "pow.required");
+        // The demo room is an account room: the identity is checked first, then the work.
+        await Json.AssertProblemAsync(await JoinAsync(fan, "demo", null), 401, "identity.required");
+        await Json.AssertProblemAsync(await JoinAsync(fan, "demo", null, identity: TestAccounts.Shared.Identity(Guid.NewGuid(), app.Clock.GetUtcNow())), 403, "pow.required");
 
         await app.CreateRoomAsync("hard", new { performanceIds = new[] { 9L }, ratePerSecond = 1, powDifficulty = 20, mode = "closed" });
         await app.CreateRoomAsync("easy", PowRoom(3));
@@ -192,6 +199,35 @@ public sealed class ProofOfWorkApiTests
     {
         using var app = new WaitingRoomFactory(new Dictionary<string, string?> { ["WaitingRoom:DemoPowDifficulty"] = "0" });
         using var fan = app.Fan();
-        Assert.Equal(HttpStatusCode.OK, (await JoinAsync(fan, "demo", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await JoinAsync(fan, "demo", null, identity: TestAccounts.Shared.Identity(Guid.NewGuid(), app.Clock.GetUtcNow()))).StatusCode);
+    }
+
+    [Fact]
+    public async Task In_an_account_room_only_the_accounts_own_ticket_spares_the_work_and_another_accounts_ticket_buys_nothing()
+    {
+        using var app = new WaitingRoomFactory();
+        await app.CreateRoomAsync("acct", new { performanceIds = new[] { 12L }, ratePerSecond = 1, passLifetimeSeconds = 120, powDifficulty = 8 });
+        using var fan = app.Fan();
+        var alice = Guid.NewGuid();
+        var bob = Guid.NewGuid();
+        string Identity(Guid account) => TestAccounts.Shared.Identity(account, app.Clock.GetUtcNow());
+
+        // Signed in but without work: refused.
+        await Json.AssertProblemAsync(await JoinAsync(fan, "acct", null, identity: Identity(alice)), 403, "pow.required");
+
+        var joined = await JoinAsync(fan, "acct", await SolvedAsync(fan, "acct"), identity: Identity(alice));
+        Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
+        var aliceTicket = (await Json.ReadAsync(joined)).GetProperty("ticket").GetString()!;
+
+        // Alice again with her own ticket: no work, the same place.
+        var again = await JoinAsync(fan, "acct", null, aliceTicket, Identity(alice));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(aliceTicket, (await Json.ReadAsync(again)).GetProperty("ticket").GetString());
+
+        // Bob presenting Alice's ticket gets no free place: work is asked of him as of anyone new.
+        await Json.AssertProblemAsync(await JoinAsync(fan, "acct", null, aliceTicket, Identity(bob)), 403, "pow.required");
+        using var admin = app.Admin();
+        var stats = await (await admin.GetAsync("/api/admin/rooms/acct/stats")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, stats.GetProperty("tail").GetInt64());
     }
 }

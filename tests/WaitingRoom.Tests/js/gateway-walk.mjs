@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // The whole walk through the gateway, with the product running as real processes: a fan signs in on the booking
 // pages (so sessionStorage holds accessToken/refreshToken in this tab), opens the demo room's queue page, is
 // admitted and taken to the booking page of performance 2, asks for 2 seats together, holds them, pays in the
@@ -30,9 +31,26 @@ const browser = await chromium.launch({
 const shot = (page, name) => page.screenshot({ path: join(out, name + '.png') });
 
 // A new account, registered through the gateway (the walk signs in with it on the page).
+// While the demo room takes fans, registration costs a solved proof-of-work challenge (docs/PROOF-OF-WORK.md).
+async function registrationProof() {
+  const c = await (await fetch(base + '/api/accounts/registration-challenge', { cache: 'no-store' })).json();
+  if (!c.difficulty) return null;
+  const full = Math.floor(c.difficulty / 8), rest = c.difficulty % 8;
+  for (let nonce = 0; ; nonce++) {
+    const h = createHash('sha256').update(`${c.challenge}:${nonce}`).digest();
+    let ok = true;
+    for (let i = 0; i < full && ok; i++) ok = h[i] === 0;
+    if (ok && rest) ok = (h[full] >> (8 - rest)) === 0;
+    if (ok) return `${c.challenge}:${nonce}`;
+  }
+}
+
 async function register(tag) {
   const email = `${tag}-${Date.now()}-${Math.random().toString(16).slice(2, 8)}@test.ticketing`;
-  const r = await fetch(base + '/api/accounts/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'walk-password-1' }) });
+  const headers = { 'content-type': 'application/json' };
+  const proof = await registrationProof();
+  if (proof) headers['X-Proof-Of-Work'] = proof;
+  const r = await fetch(base + '/api/accounts/register', { method: 'POST', headers, body: JSON.stringify({ email, password: 'walk-password-1' }) });
   if (r.status !== 201 && r.status !== 200) throw new Error(`register ${r.status} ${await r.text()}`);
   return email;
 }

@@ -71,11 +71,13 @@ public sealed class QueueIdentityTests : IDisposable
     [Fact]
     public async Task The_development_key_is_generated_once_and_kept_across_restarts()
     {
-        var kid = await KidAsync(_api);
-        using var restarted = new BookingApiFactory(folder: _api.Folder, clock: _api.Clock);
+        // Development only: elsewhere an unset key refuses the start (DemoSettingsTests).
+        using var first = new BookingApiFactory().InEnvironment("Development").With("FanIdentity:PrivateKeyPem", null);
+        var kid = await KidAsync(first);
+        using var restarted = new BookingApiFactory(folder: first.Folder, clock: first.Clock).InEnvironment("Development").With("FanIdentity:PrivateKeyPem", null);
 
         Assert.Equal(kid, await KidAsync(restarted));
-        Assert.True(File.Exists(Path.Combine(_api.Folder, "keys", "fan-identity.pem")));
+        Assert.True(File.Exists(Path.Combine(first.Folder, "keys", "fan-identity.pem")));
     }
 
     private static async Task<string> KidAsync(BookingApiFactory api) =>

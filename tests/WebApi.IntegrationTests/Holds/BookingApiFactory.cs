@@ -62,6 +62,15 @@ public sealed class BookingApiFactory : WebApplicationFactory<Program>
 
     public ManualTimeProvider Clock { get; }
 
+    private string _environment = "Testing";
+
+    /// <summary>Runs the host in another environment (Development keeps the embedded defaults, e.g. generated keys).</summary>
+    public BookingApiFactory InEnvironment(string name)
+    {
+        _environment = name;
+        return this;
+    }
+
     public BookingApiFactory With(string key, string? value)
     {
         _settings[key] = value;
@@ -101,7 +110,7 @@ public sealed class BookingApiFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(_environment);
         // No waiting room runs beside these tests; registration is a step here, not the subject (settings may override).
         builder.UseSetting("RegistrationProofOfWork:Mode", "Off");
         foreach (var (key, value) in _settings)
