@@ -4,7 +4,9 @@
 # the WaitingRoom gateway (YARP, pass check step included), each on fresh performances, every hold a real 201.
 # The performances are not paced by a room, so the gateway's pass check costs its path match and one lookup.
 # Needs: dotnet, redis-server, wrk, curl, bc.
-# Usage: [ROUNDS=3] [FANS=1200] bench/gateway-holds.sh [duration-seconds]
+# PIN=1 gives the WebApi (and Redis) CPU 0 and the gateway and wrk CPU 1 in both runs, as deployed (the gateway on
+# its own cores): the WebApi has the same CPU whether the holds come straight or through the gateway.
+# Usage: [ROUNDS=3] [FANS=1200] [PIN=1] bench/gateway-holds.sh [duration-seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
@@ -17,10 +19,12 @@ api="http://127.0.0.1:$port_api"; gw="http://127.0.0.1:$port_gw"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+on_api=(); on_gw=()
+if [ "${PIN:-0}" = 1 ]; then on_api=(taskset -c 0); on_gw=(taskset -c 1); fi
 
 dotnet build src/WebApi -c Release -nologo -v quiet >/dev/null
 dotnet build src/WaitingRoom -c Release -nologo -v quiet >/dev/null
-redis-server --port "$port_redis" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 & pids+=($!)
+"${on_api[@]}" redis-server --port "$port_redis" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 & pids+=($!)
 
 export ASPNETCORE_ENVIRONMENT=Production
 # Production refuses demo-only settings: the bench chooses the simulated provider on purpose and brings its own keys.
@@ -34,13 +38,13 @@ export Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft__EntityFr
   export RateLimits__HoldBurst=1000000 RateLimits__HoldsPerMinute=100000000 RateLimits__AuthPerMinute=1000000
   # The fans are registered as set-up, not measured: registration's proof of work is off (docs/PROOF-OF-WORK.md).
   export RegistrationProofOfWork__Mode=Off
-  cd src/WebApi && exec dotnet bin/Release/net10.0/Ticketing.WebApi.dll --urls "$api"
+  cd src/WebApi && exec "${on_api[@]}" dotnet bin/Release/net10.0/Ticketing.WebApi.dll --urls "$api"
 ) >"$work/api.log" 2>&1 & pids+=($!)
 (
   export Gateway__Destinations__0="$api" WaitingRoom__SeedDemoRoom=false WaitingRoom__KeyDirectory="$work/wr-keys"
   export WaitingRoom__AdminKey="$(head -c 24 /dev/urandom | base64)" WaitingRoom__TicketKey="$(head -c 32 /dev/urandom | base64)"
   WaitingRoom__Signing__PrivateKeyPem="$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null)"; export WaitingRoom__Signing__PrivateKeyPem
-  cd src/WaitingRoom && exec dotnet bin/Release/net10.0/Ticketing.WaitingRoom.dll --urls "$gw"
+  cd src/WaitingRoom && exec "${on_gw[@]}" dotnet bin/Release/net10.0/Ticketing.WaitingRoom.dll --urls "$gw"
 ) >"$work/gateway.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 120); do curl -fs "$api/health" >/dev/null 2>&1 && curl -fs "$gw/health" >/dev/null 2>&1 && break; sleep 0.5; done
 
@@ -80,7 +84,7 @@ holds_run() { # base-url, "perfA,perfB", seconds -> prints "holds_per_sec other 
   local firsts="" q line
   for q in ${2//,/ }; do firsts="$firsts${firsts:+,}$(first_seat_of "$q")"; done
   line=$(TOKENS="$work/tokens" PERF=$2 FIRST_SEAT=$firsts HOLDS_PER_FAN=50 THREADS=$THREADS \
-    wrk -t$THREADS -c$CONNECTIONS -d"$3s" --latency -s bench/holds.lua "$1" | grep HOLDS)
+    "${on_gw[@]}" wrk -t$THREADS -c$CONNECTIONS -d"$3s" --latency -s bench/holds.lua "$1" | grep HOLDS)
   local created other secs p50 p99
   created=$(sed -n 's/.*created=\([0-9]*\).*/\1/p' <<<"$line"); other=$(sed -n 's/.*other=\([0-9]*\).*/\1/p' <<<"$line")
   secs=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<<"$line")
