@@ -225,6 +225,7 @@ public sealed class SeatMapReadingTests
     {
         private readonly MeterListener _listener = new();
         private readonly ConcurrentDictionary<string, long> _totals = new();
+        private readonly List<(string Name, long Value, TaskCompletionSource Reached)> _waiters = [];
 
         public SeatMapCounts(IServiceProvider services)
         {
@@ -249,6 +250,8 @@ public sealed class SeatMapReadingTests
                 {
                     _totals.AddOrUpdate(instrument.Name + "/" + format, value, (_, v) => v + value);
                 }
+
+                Release();
             });
             _listener.Start();
         }
@@ -260,11 +263,29 @@ public sealed class SeatMapReadingTests
         /// <summary>Waits until a counter reaches a value (the requests have arrived), failing after 30 s.</summary>
         public async Task WaitForAsync(string name, long value)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            while (Total(name) < value)
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_waiters)
             {
-                Assert.False(timeout.IsCancellationRequested, $"{name} reached {Total(name)} of {value}");
-                await Task.Delay(10, CancellationToken.None);
+                _waiters.Add((name, value, reached));
+            }
+
+            Release();
+            try
+            {
+                await reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"{name} reached {Total(name)} of {value}");
+            }
+        }
+
+        /// <summary>Completes every wait whose counter has reached its value (called on each measurement).</summary>
+        private void Release()
+        {
+            lock (_waiters)
+            {
+                _waiters.RemoveAll(w => Total(w.Name) >= w.Value && w.Reached.TrySetResult());
             }
         }
 

@@ -32,33 +32,7 @@ internal static class SeatLayoutWriter
             json.WriteNumber("performanceId", layout.PerformanceId);
             json.WriteNumber("eventId", layout.EventId);
             json.WriteNumber("count", n);
-            json.WriteStartArray("grades");
-            foreach (var g in layout.Grades)
-            {
-                json.WriteStartObject();
-                json.WriteString("code", g.Code);
-                json.WriteString("name", g.Name);
-                json.WriteNumber("price", g.Price);
-                if (g.Color is null)
-                {
-                    json.WriteNull("color");
-                }
-                else
-                {
-                    json.WriteString("color", g.Color);
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("sections");
-            foreach (var s in layout.Sections)
-            {
-                json.WriteStringValue(s);
-            }
-
-            json.WriteEndArray();
+            SeatMapWriter.WriteGradesAndSections(json, layout);
             json.WriteStartArray("id");
             for (var i = 0; i < n; i++)
             {

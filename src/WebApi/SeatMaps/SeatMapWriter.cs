@@ -37,33 +37,7 @@ internal static class SeatMapWriter
             }
 
             json.WriteEndArray();
-            json.WriteStartArray("grades");
-            foreach (var g in layout.Grades)
-            {
-                json.WriteStartObject();
-                json.WriteString("code", g.Code);
-                json.WriteString("name", g.Name);
-                json.WriteNumber("price", g.Price);
-                if (g.Color is null)
-                {
-                    json.WriteNull("color");
-                }
-                else
-                {
-                    json.WriteString("color", g.Color);
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("sections");
-            foreach (var s in layout.Sections)
-            {
-                json.WriteStringValue(s);
-            }
-
-            json.WriteEndArray();
+            WriteGradesAndSections(json, layout);
             json.WriteStartArray("columns");
             foreach (var c in Columns)
             {
@@ -126,6 +100,38 @@ internal static class SeatMapWriter
         BitConverter.TryWriteBytes(bytes.AsSpan(8, 8), view.Layout.Count);
         statuses.CopyTo(bytes.AsSpan(16));
         return bytes;
+    }
+
+    /// <summary>The grades and section names, as both the whole map and its layout carry them.</summary>
+    internal static void WriteGradesAndSections(Utf8JsonWriter json, SeatLayout layout)
+    {
+        json.WriteStartArray("grades");
+        foreach (var g in layout.Grades)
+        {
+            json.WriteStartObject();
+            json.WriteString("code", g.Code);
+            json.WriteString("name", g.Name);
+            json.WriteNumber("price", g.Price);
+            if (g.Color is null)
+            {
+                json.WriteNull("color");
+            }
+            else
+            {
+                json.WriteString("color", g.Color);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("sections");
+        foreach (var s in layout.Sections)
+        {
+            json.WriteStringValue(s);
+        }
+
+        json.WriteEndArray();
     }
 }
 

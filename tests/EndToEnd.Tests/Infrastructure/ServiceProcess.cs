@@ -15,6 +15,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
+    private readonly StartSignal _started = new();
 
     private ServiceProcess(Process process, string name, string baseUrl)
     {
@@ -51,7 +52,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts <c>src/{project}</c>'s built assembly and waits until <c>/health</c> answers.</summary>
+    /// <summary>Starts <c>src/{project}</c>'s built assembly and waits until it has started and <c>/health</c> answers.</summary>
     public static async Task<ServiceProcess> StartAsync(string project, string assembly, int port, IDictionary<string, string> settings)
     {
         var baseUrl = $"http://127.0.0.1:{port}";
@@ -78,37 +79,20 @@ internal sealed class ServiceProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
+        start.Environment[StartSignal.Setting] = "Information";
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {project}");
         var service = new ServiceProcess(process, project, baseUrl);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"{project} exited at start-up ({process.ExitCode}):\n{service.Log}");
-            }
-
-            try
-            {
-                if ((await http.GetAsync(baseUrl + "/health")).IsSuccessStatusCode)
-                {
-                    return service;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && DateTime.UtcNow < deadline)
-            {
-                // Not listening yet: wait for the port (start-up, not a timer under test).
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                await service.DisposeAsync();
-                throw new TimeoutException($"{project} did not answer /health within 60 s:\n{service.Log}");
-            }
-
-            await Task.Delay(100);
+            await service._started.WaitAsync(process, project, baseUrl, TimeSpan.FromSeconds(60), () => service.Log);
         }
+        catch
+        {
+            await service.DisposeAsync();
+            throw;
+        }
+
+        return service;
     }
 
     public async ValueTask DisposeAsync()
@@ -135,6 +119,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     private void Append(string? line)
     {
+        _started.Observe(line);
         if (line is null)
         {
             return;

@@ -56,30 +56,41 @@ internal sealed class WaitingRoomProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
+        start.Environment[StartSignal.Setting] = "Information";
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the WaitingRoom");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var started = new StartSignal();
+        var log = new System.Text.StringBuilder();
+        void Append(string? line)
+        {
+            started.Observe(line);
+            lock (log)
+            {
+                log.AppendLine(line);
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var running = new WaitingRoomProcess(process, baseUrl, keyDirectory);
-
-        using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        try
         {
-            try
+            await started.WaitAsync(process, "the WaitingRoom", baseUrl, TimeSpan.FromSeconds(30), () =>
             {
-                if ((await http.GetAsync(baseUrl + "/health")).IsSuccessStatusCode)
+                lock (log)
                 {
-                    return running;
+                    return log.ToString();
                 }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
-            {
-                // Not listening yet: wait for the port (start-up, not a timer under test).
-                await Task.Delay(100);
-            }
+            });
         }
+        catch
+        {
+            await running.DisposeAsync();
+            throw;
+        }
+
+        return running;
     }
 
     public async ValueTask DisposeAsync()
