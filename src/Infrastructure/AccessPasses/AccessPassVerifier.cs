@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
-using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
+using Ticketing.Jwks;
 
 namespace Ticketing.Infrastructure.AccessPasses;
 
@@ -23,35 +23,23 @@ namespace Ticketing.Infrastructure.AccessPasses;
 /// </remarks>
 internal sealed class AccessPassVerifier(HttpClient http, AccessPassVerifierOptions options, TimeProvider time)
 {
-    private static readonly FrozenDictionary<string, JwksKey> NoKeys = FrozenDictionary<string, JwksKey>.Empty;
-
     private readonly ConcurrentDictionary<string, AccessPassClaims> _verified = new(StringComparer.Ordinal);
-    private readonly Lock _flight = new();
-    private Task? _fetch;
-    private FrozenDictionary<string, JwksKey> _keys = NoKeys;
-    private long _lastFetchTicks;
-    private long _nextAttemptTicks;
-    private int _failures;
+    private readonly JwksKeyRing _keys = new(
+        http,
+        new JwksFetchSettings(options.JwksUrl, options.JwksTimeout, options.JwksMaxAge, options.MinJwksRefreshInterval, options.JwksRetryMinDelay, options.JwksRetryMaxDelay),
+        time);
 
     /// <summary>How many of the waiting room's keys this instance knows (fetched earlier).</summary>
-    public int KnownKeyCount => _keys.Count;
+    public int KnownKeyCount => _keys.KnownKeyCount;
 
     /// <summary>JWKS fetches that failed in a row (0 after a success).</summary>
-    public int ConsecutiveFailures => Volatile.Read(ref _failures);
+    public int ConsecutiveFailures => _keys.ConsecutiveFailures;
 
     /// <summary>
     /// Fetches the JWKS now when no key is known yet (readiness) and the back-off allows it; true when keys are known.
     /// What it fetches is kept, as a fetch for an unknown kid would keep it.
     /// </summary>
-    public async Task<bool> EnsureKeysAsync(CancellationToken cancellationToken)
-    {
-        if (_keys.Count == 0 && time.GetUtcNow().UtcTicks >= Volatile.Read(ref _nextAttemptTicks))
-        {
-            await RefreshOnceAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return _keys.Count > 0;
-    }
+    public Task<bool> EnsureKeysAsync(CancellationToken cancellationToken) => _keys.EnsureKeysAsync(cancellationToken);
 
     public async ValueTask<AccessPassResult> VerifyAsync(string? token, long performanceId, CancellationToken cancellationToken = default)
     {
@@ -87,7 +75,7 @@ internal sealed class AccessPassVerifier(HttpClient http, AccessPassVerifierOpti
         JwksKey? key;
         try
         {
-            key = await FindKeyAsync(kid!, now, cancellationToken).ConfigureAwait(false);
+            key = await _keys.FindAsync(kid!, now, cancellationToken).ConfigureAwait(false);
         }
         catch (JwksUnavailableException)
         {
@@ -362,89 +350,4 @@ internal sealed class AccessPassVerifier(HttpClient http, AccessPassVerifierOpti
         var buffer = new byte[Base64Url.GetMaxDecodedLength(segment.Length)];
         return Base64Url.TryDecodeFromChars(segment, buffer, out var written) ? buffer.AsSpan(0, written).ToArray() : null;
     }
-
-    private async ValueTask<JwksKey?> FindKeyAsync(string kid, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var nowTicks = now.UtcTicks;
-        var keys = _keys;
-        var sinceFetch = nowTicks - Volatile.Read(ref _lastFetchTicks);
-        var stale = sinceFetch > options.JwksMaxAge.Ticks;
-        var known = keys.TryGetValue(kid, out var key);
-        if (known && !stale)
-        {
-            return key;
-        }
-
-        // An unknown kid refreshes fresh keys at most once per interval (forged kids must not flood the waiting room),
-        // and after a failure nothing is fetched before the back-off has passed.
-        var mayFetch = (stale || keys.Count == 0 || sinceFetch >= options.MinJwksRefreshInterval.Ticks)
-            && nowTicks >= Volatile.Read(ref _nextAttemptTicks);
-        if (mayFetch)
-        {
-            await RefreshOnceAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            keys = _keys;
-            known = keys.TryGetValue(kid, out key);
-        }
-
-        if (known)
-        {
-            // Fresh, or stale because the waiting room cannot be reached: a trusted key stays trusted until a fetch
-            // that works says otherwise.
-            return key;
-        }
-
-        return keys.Count == 0 ? throw new JwksUnavailableException() : null;
-    }
-
-    /// <summary>The fetch in flight, or a new one: every caller that needs keys now waits for the same attempt.</summary>
-    private Task RefreshOnceAsync()
-    {
-        lock (_flight)
-        {
-            if (_fetch is { IsCompleted: false } running)
-            {
-                return running;
-            }
-
-            _fetch = Task.Run(RefreshAsync);
-            return _fetch;
-        }
-    }
-
-    private async Task RefreshAsync()
-    {
-        FrozenDictionary<string, JwksKey>? fetched = null;
-        using (var timeout = new CancellationTokenSource(options.JwksTimeout))
-        {
-            try
-            {
-                var json = await http.GetByteArrayAsync(options.JwksUrl, timeout.Token).ConfigureAwait(false);
-                fetched = JwksKeySet.Parse(json);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or IOException)
-            {
-                // Unreachable, an error status, our timeout or the client's (TaskCanceledException), or a body that is
-                // not JSON: all the same to a fan. The known keys stay in use.
-                fetched = null;
-            }
-        }
-
-        var nowTicks = time.GetUtcNow().UtcTicks;
-        if (fetched is { Count: > 0 })
-        {
-            _keys = fetched;
-            Volatile.Write(ref _lastFetchTicks, nowTicks);
-            Volatile.Write(ref _failures, 0);
-            Volatile.Write(ref _nextAttemptTicks, 0);
-            return;
-        }
-
-        // A key set without a single usable key is taken as a broken answer, not as "trust nothing any more".
-        var failures = Interlocked.Increment(ref _failures);
-        var delay = options.JwksRetryMinDelay.Ticks * (1L << Math.Min(failures - 1, 20));
-        Volatile.Write(ref _nextAttemptTicks, nowTicks + Math.Min(delay, options.JwksRetryMaxDelay.Ticks));
-    }
 }
-
-/// <summary>No key of the waiting room is known and none could be fetched: passes cannot be checked at all (503).</summary>
-internal sealed class JwksUnavailableException() : Exception("The waiting room's keys are not known and could not be fetched.");

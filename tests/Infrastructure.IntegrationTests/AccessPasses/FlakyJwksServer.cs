@@ -18,6 +18,9 @@ public enum JwksMode
     Hang,
     Garbage,
     ServerError,
+
+    /// <summary>Well-formed JSON that is not a key set (an array).</summary>
+    NotAKeySet,
 }
 
 /// <summary>
@@ -62,6 +65,10 @@ public sealed class FlakyJwksServer : IAsyncDisposable
                     break;
                 case JwksMode.ServerError:
                     context.Response.StatusCode = 500;
+                    break;
+                case JwksMode.NotAKeySet:
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync("[{\"kty\":\"EC\"}]");
                     break;
                 default:
                     context.Response.ContentType = "application/json";

@@ -134,4 +134,21 @@ public sealed class JwksFetchTests : IAsyncLifetime
         Assert.Equal(AccessPassError.UnknownKey, result.Error);
         Assert.Equal(2, _jwks.Requests);
     }
+
+    [Fact]
+    public async Task Json_that_is_not_a_key_set_is_a_failed_fetch_not_an_error_and_the_known_keys_stay()
+    {
+        _jwks.Mode = JwksMode.NotAKeySet;
+        Assert.Equal(AccessPassError.KeysUnavailable, (await _verifier.VerifyAsync(_jwks.Pass(7, _clock.GetUtcNow()), 7)).Error);
+        Assert.Equal(1, _verifier.ConsecutiveFailures);
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        _jwks.Mode = JwksMode.Serve;
+        Assert.True((await _verifier.VerifyAsync(_jwks.Pass(7, _clock.GetUtcNow()), 7)).IsValid);
+
+        _clock.Advance(TimeSpan.FromMinutes(11));
+        _jwks.Mode = JwksMode.NotAKeySet;
+        Assert.True((await _verifier.VerifyAsync(_jwks.Pass(7, _clock.GetUtcNow()), 7)).IsValid);
+        Assert.Equal(1, _verifier.ConsecutiveFailures);
+    }
 }

@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace Ticketing.Infrastructure.AccessPasses;
+namespace Ticketing.Jwks;
 
 /// <summary>An ES256 public key from the JWKS. ECDsa instances are not documented as thread-safe, so use is serialized.</summary>
 internal sealed class JwksKey(ECDsa key) : IDisposable
@@ -29,7 +29,8 @@ internal static class JwksKeySet
         var keys = new Dictionary<string, JwksKey>(StringComparer.Ordinal);
         var reader = new Utf8JsonReader(json);
         using var doc = JsonDocument.ParseValue(ref reader);
-        if (!doc.RootElement.TryGetProperty("keys", out var array) || array.ValueKind != JsonValueKind.Array)
+        if (doc.RootElement.ValueKind != JsonValueKind.Object
+            || !doc.RootElement.TryGetProperty("keys", out var array) || array.ValueKind != JsonValueKind.Array)
         {
             return keys.ToFrozenDictionary(StringComparer.Ordinal);
         }
