@@ -74,7 +74,8 @@ public sealed class CancelPaidOrderHandler(
         var now = clock.GetUtcNow();
         var key = string.Join(',', seatIds);
         var unsettled = await db.Refunds
-            .Where(r => r.OrderId == order.Id && (r.Status == RefundStatus.Requested || r.Status == RefundStatus.OutcomeUnknown || r.Status == RefundStatus.Abandoned))
+            .Where(r => r.OrderId == order.Id)
+            .Where(Refund.Unsettled)
             .ToListAsync(cancellationToken);
         if (unsettled.Any(r => r.Status == RefundStatus.Abandoned))
         {

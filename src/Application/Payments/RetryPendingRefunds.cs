@@ -35,7 +35,8 @@ public sealed partial class RetryPendingRefundsHandler(
     {
         var now = clock.GetUtcNow();
         var dueIds = await db.Refunds.AsNoTracking()
-            .Where(r => (r.Status == RefundStatus.Requested || r.Status == RefundStatus.OutcomeUnknown) && r.NextAttemptAt != null && r.NextAttemptAt <= now)
+            .Where(Refund.Open)
+            .Where(r => r.NextAttemptAt != null && r.NextAttemptAt <= now)
             .OrderBy(r => r.NextAttemptAt)
             .Select(r => r.Id)
             .Take(request.BatchSize)

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Ticketing.Domain.Common;
 
 namespace Ticketing.Domain.Payments;
@@ -50,8 +51,22 @@ public sealed class Refund
     /// <summary>The provider's code for a refused refund, or the last code seen before it was abandoned.</summary>
     public string? FailureCode { get; private set; }
 
+    /// <summary>
+    /// The rule of <see cref="IsOpen"/> as a query predicate: queries filter with it instead of a copy of the rule.
+    /// </summary>
+    public static readonly Expression<Func<Refund, bool>> Open = r => r.Status == RefundStatus.Requested || r.Status == RefundStatus.OutcomeUnknown;
+
+    /// <summary>
+    /// Not settled yet: open, or abandoned to an administrator (<see cref="RefundStatus.Abandoned"/>). While such a refund
+    /// exists, no other refund of the order may start.
+    /// </summary>
+    public static readonly Expression<Func<Refund, bool>> Unsettled =
+        r => r.Status == RefundStatus.Requested || r.Status == RefundStatus.OutcomeUnknown || r.Status == RefundStatus.Abandoned;
+
+    private static readonly Func<Refund, bool> IsOpenRule = Open.Compile();
+
     /// <summary>Whether the cancel may still be sent (again) under this refund's key.</summary>
-    public bool IsOpen => Status is RefundStatus.Requested or RefundStatus.OutcomeUnknown;
+    public bool IsOpen => IsOpenRule(this);
 
     public static Refund Request(Guid orderId, IEnumerable<long> seatIds, long gross, long fee, DateTimeOffset now, TimeSpan retryAfter) => new()
     {

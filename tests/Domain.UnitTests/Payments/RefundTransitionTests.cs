@@ -67,4 +67,28 @@ public sealed class RefundTransitionTests
         Assert.Throws<DomainException>(() => refused.Complete(Now.AddMinutes(2)));
         Assert.Throws<DomainException>(() => done.Fail(Now.AddMinutes(2), "X"));
     }
+
+    [Fact]
+    public void The_query_predicates_say_what_the_refund_says_in_every_state()
+    {
+        var open = Refund.Open.Compile();
+        var unsettled = Refund.Unsettled.Compile();
+        var requested = NewRefund();
+        var unknown = NewRefund();
+        unknown.OutcomeUnknown(Now, "TIMEOUT", TimeSpan.FromSeconds(30), maxAttempts: 3);
+        var abandoned = NewRefund();
+        abandoned.OutcomeUnknown(Now, "TIMEOUT", TimeSpan.FromSeconds(30), maxAttempts: 1);
+        var done = NewRefund();
+        done.Complete(Now);
+        var failed = NewRefund();
+        failed.Fail(Now, "REJECT");
+
+        Assert.Equal(RefundStatus.Abandoned, abandoned.Status);
+        foreach (var (refund, isOpen, isUnsettled) in new[] { (requested, true, true), (unknown, true, true), (abandoned, false, true), (done, false, false), (failed, false, false) })
+        {
+            Assert.Equal(isOpen, refund.IsOpen);
+            Assert.Equal(isOpen, open(refund));
+            Assert.Equal(isUnsettled, unsettled(refund));
+        }
+    }
 }
