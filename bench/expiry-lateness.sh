@@ -20,7 +20,7 @@ export ASPNETCORE_ENVIRONMENT=Production
 # Production refuses demo-only settings: the bench chooses the simulated provider on purpose and brings its own keys.
 export Payments__AllowSimulated=true Tickets__SigningKey="$(head -c 32 /dev/urandom | base64)"
 FanIdentity__PrivateKeyPem="$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null)"; export FanIdentity__PrivateKeyPem
-export ConnectionStrings__Ticketing="Data Source=$work/ticketing.db" Database__SeedDemoData=true
+export ConnectionStrings__Ticketing="Data Source=$work/ticketing.db" Database__SeedDemoData=true Database__AllowDemoAccounts=true
 export Admin__Email=admin@bench.ticketing Admin__Password=admin-bench-1 DataProtection__KeysPath="$work/keys"
 export RateLimits__HoldBurst=1000000 RateLimits__HoldsPerMinute=100000000 RateLimits__AuthPerMinute=1000000
 # The fans are registered as set-up, not measured: registration's proof of work is off (docs/PROOF-OF-WORK.md).

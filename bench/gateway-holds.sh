@@ -32,7 +32,7 @@ export Payments__AllowSimulated=true Tickets__SigningKey="$(head -c 32 /dev/uran
 FanIdentity__PrivateKeyPem="$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null)"; export FanIdentity__PrivateKeyPem
 export Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft__EntityFrameworkCore=None
 (
-  export ConnectionStrings__Ticketing="Data Source=$work/ticketing.db" Database__SeedDemoData=true
+  export ConnectionStrings__Ticketing="Data Source=$work/ticketing.db" Database__SeedDemoData=true Database__AllowDemoAccounts=true
   export Admin__Email=admin@bench.ticketing Admin__Password=admin-bench-1 DataProtection__KeysPath="$work/keys"
   export SeatLocks__Store=Redis ConnectionStrings__Redis="127.0.0.1:$port_redis"
   export RateLimits__HoldBurst=1000000 RateLimits__HoldsPerMinute=100000000 RateLimits__AuthPerMinute=1000000

@@ -58,13 +58,26 @@ public sealed class DemoSettingsTests : IDisposable
     }
 
     [Fact]
+    public void Production_refuses_the_demo_accounts_unless_allowed_on_purpose()
+    {
+        using var app = Started("Production", ("Database:AllowDemoAccounts", "false"));
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient()).ToString();
+
+        Assert.Contains("Database:SeedDemoData is true", error, StringComparison.Ordinal);
+        Assert.Contains("Database:AllowDemoAccounts=true", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Production_starts_with_the_real_provider_and_a_configured_key()
     {
         using var app = Started("Production",
             ("Payments:AllowSimulated", "false"),
             ("Payments:Provider", "Toss"),
             ("Payments:Toss:SecretKey", "test_sk_demo_settings_check"),
-            ("Payments:Toss:BaseUrl", "http://127.0.0.1:9"));
+            ("Payments:Toss:BaseUrl", "http://127.0.0.1:9"),
+            ("Database:SeedDemoData", "false"),
+            ("Database:AllowDemoAccounts", "false"));
         using var client = app.CreateClient();
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);

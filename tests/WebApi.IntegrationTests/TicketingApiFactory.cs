@@ -73,6 +73,7 @@ public class TicketingApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("ConnectionStrings:Ticketing", $"Data Source={DatabasePath}");
         builder.UseSetting("Database:SeedDemoData", "true");
+        builder.UseSetting("Database:AllowDemoAccounts", "true");
         builder.UseSetting("Admin:Email", AdminEmail);
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));

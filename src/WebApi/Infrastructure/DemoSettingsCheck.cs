@@ -37,6 +37,13 @@ public static class DemoSettingsCheck
                 + "the data folder, different on every instance. Set FanIdentity:PrivateKeyPem (an EC P-256 private key in PEM) from your secret store.");
         }
 
+        if (configuration.GetValue("Database:SeedDemoData", false) && !configuration.GetValue("Database:AllowDemoAccounts", false))
+        {
+            refusals.Add("Database:SeedDemoData is true: it seeds the demo event and demo accounts whose passwords are published in the README "
+                + "(an organizer among them), so anyone could sign in as them. Set Database:SeedDemoData=false, or Database:AllowDemoAccounts=true "
+                + "if this really is a demo.");
+        }
+
         return refusals;
     }
 

@@ -35,6 +35,7 @@ public sealed class TicketingStack : IAsyncLifetime
         {
             ["ConnectionStrings:Ticketing"] = $"Data Source={Path.Combine(_folder, "ticketing.db")}",
             ["Database:SeedDemoData"] = "true",
+            ["Database:AllowDemoAccounts"] = "true",
             ["Admin:Email"] = AdminEmail,
             ["Admin:Password"] = AdminPassword,
             ["DataProtection:KeysPath"] = Path.Combine(_folder, "webapi-keys"),

@@ -31,6 +31,7 @@ public sealed class BookingApiFactory : WebApplicationFactory<Program>
         {
             ["ConnectionStrings:Ticketing"] = $"Data Source={Path.Combine(Folder, "ticketing.db")}",
             ["Database:SeedDemoData"] = "true",
+            ["Database:AllowDemoAccounts"] = "true",
 
             // Not Development ("Testing"): the production start-up checks apply, so the demo provider is chosen on
             // purpose and the ticket key comes from configuration.
