@@ -141,6 +141,7 @@ public sealed class ExpireDueOrdersTests : IAsyncLifetime, IDisposable
         Database.SeedPendingOrderAsync(_stage, Guid.NewGuid(), [_stage.SeatId(seat)], HandlerDatabase.Start - TimeSpan.FromMinutes(minutesAgo), then);
 
     private Task<ExpiryReport> Run(int batchSize = ExpireDueOrders.DefaultBatchSize) =>
-        new ExpireDueOrdersHandler(Database.Db, _ports.SeatLock, _ports.Completion(), _ports.Options, _ports.Clock, NullLogger<ExpireDueOrdersHandler>.Instance)
+        new ExpireDueOrdersHandler(Database.Db, _ports.SeatLock, _ports.Completion(), _ports.Options, _ports.Clock, NullLogger<ExpireDueOrdersHandler>.Instance,
+                new Ticketing.Application.Waitlist.ReturnedSeatsOffering(Database.Db, _ports.SeatLock, new Ticketing.Application.Waitlist.WaitlistNotifications(), _ports.Clock, NullLogger<Ticketing.Application.Waitlist.ReturnedSeatsOffering>.Instance))
             .Handle(new ExpireDueOrders(batchSize), CancellationToken.None);
 }
