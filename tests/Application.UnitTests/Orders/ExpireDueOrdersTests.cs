@@ -142,6 +142,6 @@ public sealed class ExpireDueOrdersTests : IAsyncLifetime, IDisposable
 
     private Task<ExpiryReport> Run(int batchSize = ExpireDueOrders.DefaultBatchSize) =>
         new ExpireDueOrdersHandler(Database.Db, _ports.SeatLock, _ports.Completion(), _ports.Options, _ports.Clock, NullLogger<ExpireDueOrdersHandler>.Instance,
-                new Ticketing.Application.Waitlist.ReturnedSeatsOffering(Database.Db, _ports.SeatLock, new Ticketing.Application.Waitlist.WaitlistNotifications(), _ports.Clock, NullLogger<Ticketing.Application.Waitlist.ReturnedSeatsOffering>.Instance))
+                _ports.ReturnedSeats())
             .Handle(new ExpireDueOrders(batchSize), CancellationToken.None);
 }
