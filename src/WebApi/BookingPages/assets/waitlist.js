@@ -13,6 +13,7 @@ const WT = {
     offerNew: '취소표 좌석이 제안되었습니다! {t} 안에 결제해 주세요.', payOffer: '결제하기', decline: '거절', declined: '제안을 거절했습니다. 좌석은 다음 대기자에게 넘어갑니다.',
     payUntil: '{t}까지 결제', offer_pending: '결제 대기', offer_paymentPending: '결제 확인 중', offer_paid: '예매 완료', offer_expired: '시간 초과', offer_cancelled: '거절함',
     liveOn: '실시간 알림 연결됨', liveOff: '실시간 알림 연결 끊김 · 다시 연결하는 중', joined: '대기 신청이 완료되었습니다.', already: '이미 대기 중입니다.',
+    badge_waiting: '대기 중', badge_served: '제안 완료', badge_left: '대기 취소',
     closed: '공연이 시작되어 대기를 받지 않습니다.', choosePerf: '대기할 회차를 공연 목록에서 선택해 주세요.', back: '공연 목록',
   },
   en: {
@@ -24,6 +25,7 @@ const WT = {
     offerNew: 'Seats were offered to you! Please pay within {t}.', payOffer: 'Pay', decline: 'Decline', declined: 'Offer declined. The seats pass to the next fan.',
     payUntil: 'Pay by {t}', offer_pending: 'Awaiting payment', offer_paymentPending: 'Checking payment', offer_paid: 'Booked', offer_expired: 'Lapsed', offer_cancelled: 'Declined',
     liveOn: 'Live notices on', liveOff: 'Live notices lost · reconnecting', joined: 'You joined the waitlist.', already: 'You are already waiting.',
+    badge_waiting: 'Waiting', badge_served: 'Offered', badge_left: 'Left',
     closed: 'The performance has started; the waitlist is closed.', choosePerf: 'Choose a performance from the list to wait for.', back: 'Performances',
   },
 };
@@ -36,7 +38,10 @@ function wt(key, vars) {
 // The page's few styles live here with its code (book.css stays the shared one).
 document.head.append(Object.assign(document.createElement('style'), { textContent: `
   .wl-join, .wl-entry, .wl-offers { margin: .8rem 0; display: grid; gap: .6rem; }
-  .wl-join label { display: flex; align-items: center; gap: .5rem; flex-wrap: wrap; }
+  .page .wl-join { text-align: left; }
+  .page .wl-join label { display: flex; flex-direction: row; align-items: center; justify-content: flex-start; text-align: left; gap: .5rem; flex-wrap: wrap; }
+  .wl-offer .badge, .wl-entry .badge { justify-self: start; width: fit-content; }
+  .wl-entry button { justify-self: start; }
   .wl-join select { font: inherit; padding: .4rem; border-radius: 8px; border: 1px solid var(--line); min-height: 40px; }
   .wl-offer { display: grid; gap: .3rem; }
   .wl-actions { display: flex; gap: .5rem; flex-wrap: wrap; }
@@ -61,8 +66,8 @@ async function waitlistPage() {
   const entry = (await api(`/api/performances/${performanceId}/waitlist/me`).catch(e => { if (e.status === 404) return null; throw e; }))?.body ?? null;
   const live = h('p', { class: 'muted', id: 'wl-live' }, '');
   const parts = [h('h1', {}, wt('title')), h('p', { class: 'sum-title' }, t('perf', { title: ev.title, date: when(perf.startsAt) })), h('p', { class: 'muted' }, wt('intro'))];
-  if (!entry || entry.status !== 'waiting') parts.push(waitlistJoinForm(perf, entry));
   if (entry) parts.push(waitlistEntryCard(perf, entry), waitlistOffers(entry));
+  if (!entry || entry.status !== 'waiting') parts.push(waitlistJoinForm(perf, entry));
   parts.push(live);
   page(...parts);
   clearInterval(waitlistTick);
@@ -117,7 +122,7 @@ function waitlistEntryCard(perf, entry) {
     ? (entry.position === 1 ? wt('first') : wt('position', { n: entry.position - 1 }))
     : wt(entry.status);
   const card = h('section', { class: 'card wl-entry', id: 'wl-entry' },
-    h('p', {}, h('span', { class: 'badge ' + (entry.status === 'waiting' ? 'pending' : 'expired') }, entry.status === 'waiting' ? wt('waiting') : wt(entry.status)), ' ',
+    h('p', {}, h('span', { class: 'badge ' + (entry.status === 'waiting' ? 'pending' : 'expired') }, wt('badge_' + entry.status)), ' ',
       h('b', { id: 'wl-position' }, state)),
     h('p', { class: 'muted' }, wt('request', { grade: gradeName, n: entry.seats, together: entry.together ? wt('togetherMark') : '' })));
   if (entry.status === 'waiting') {
@@ -150,11 +155,12 @@ function waitlistOffers(entry) {
   return section;
 }
 
-function waitlistLeft(iso) {
+function waitlistClock(iso) {
   const ms = Math.max(0, Date.parse(iso) - serverNow());
   const m = Math.floor(ms / 60000), s = Math.floor(ms / 1000) % 60;
-  return t('timeLeft', { t: `${m}:${String(s).padStart(2, '0')}` });
+  return `${m}:${String(s).padStart(2, '0')}`;
 }
+const waitlistLeft = iso => t('timeLeft', { t: waitlistClock(iso) });
 
 // Live offers: one stream per page; a notice re-reads the entry. The stream ends when the fan leaves the page.
 function waitlistListen(performanceId, live) {
@@ -183,7 +189,7 @@ function waitlistListen(performanceId, live) {
             if (offer.performanceId !== performanceId) continue;
             controller.abort();
             await waitlistPage();
-            const text = wt('offerNew', { t: waitlistLeft(offer.expiresAt).replace(/^[^0-9]*/, '') });
+            const text = wt('offerNew', { t: waitlistClock(offer.expiresAt) });
             say(text); alertBox(text);
             return;
           }
