@@ -278,11 +278,12 @@ public sealed partial class ReturnedSeatsOffering(
                 }
             }
 
-            var now = clock.GetUtcNow();
-            var ttl = order.ExpiresAt - now + HoldSeatsHandler.LockGrace;
+            // The offer's lock is live for its whole ttl (no deadline of its own): past the offer's deadline the seat
+            // still reads taken, so no public hold reclaims it before the expiry passes it to the next fan.
+            var ttl = order.ExpiresAt - clock.GetUtcNow() + HoldSeatsHandler.LockGrace;
             for (var attempt = 1; attempt <= 3; attempt++)
             {
-                var locked = await seatLock.TryAcquireAsync(order.PerformanceId, seatIds, order.Number, order.ExpiresAt, ttl, now, CancellationToken.None);
+                var locked = await seatLock.TryAcquireAsync(order.PerformanceId, seatIds, order.Number, ttl, CancellationToken.None);
                 if (locked.Acquired)
                 {
                     return;

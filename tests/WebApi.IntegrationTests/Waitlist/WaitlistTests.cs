@@ -120,6 +120,13 @@ public sealed class WaitlistTests : IAsyncLifetime
         using var events = new StreamReader(await stream.Content.ReadAsStreamAsync());
         Assert.Equal("event: ready", await events.ReadLineAsync());
         _p.Api.Clock.Advance(TimeSpan.FromMinutes(30));
+
+        // Past the offer's deadline but before the expiry runs, the public still cannot take the seat (the lock and
+        // the database both keep it for the waitlist).
+        var sniper = await _p.Api.FanAsync();
+        Assert.Equal(HttpStatusCode.Conflict, (await sniper.PostAsJsonAsync("/api/performances/1/holds", new { seatIds = new[] { 4201L } })).StatusCode);
+        _p.Api.Clock.Advance(HoldSeatsHandler.LockGrace + TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Conflict, (await sniper.PostAsJsonAsync("/api/performances/1/holds", new { seatIds = new[] { 4201L } })).StatusCode);
         var expiry = await _p.SendAsync(new ExpireDueOrders());
 
         Assert.Equal(1, expiry.Expired);
