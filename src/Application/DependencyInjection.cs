@@ -50,6 +50,12 @@ public static class DependencyInjection
         services.AddScoped<Payments.RefundSettlement>();
         services.AddOptions<Payments.PaymentPolicy>();
 
+        // ---- waitlist (issue 13.1): the hook where seats come back; a host may replace the notifier ----
+        services.AddScoped<Abstractions.IReturnedSeats, Waitlist.ReturnedSeatsOffering>();
+        services.AddSingleton<Waitlist.WaitlistNotifications>();
+        services.TryAddSingleton<Abstractions.IWaitlistNotifier>(provider => provider.GetRequiredService<Waitlist.WaitlistNotifications>());
+        // ---- end waitlist ----
+
         // Order matters: logging wraps validation, so rejected requests are logged too.
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(LoggingBehavior<,>));
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));

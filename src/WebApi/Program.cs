@@ -142,6 +142,7 @@ app.MapOrderEndpoints();
 app.MapAdminEndpoints();
 app.MapPaymentEndpoints();
 app.MapTicketEndpoints();
+app.MapWaitlistEndpoints(); // waitlist (issue 13.1)
 app.MapAdminJobsDashboard();
 
 // No fallback endpoint: unknown routes get an empty 404 that UseStatusCodePages turns into ProblemDetails. A

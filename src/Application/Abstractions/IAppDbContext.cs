@@ -37,6 +37,12 @@ public interface IAppDbContext
 
     DbSet<IdempotencyRecord> IdempotencyRecords { get; }
 
+    // ---- waitlist (issue 13.1) ----
+    DbSet<Ticketing.Domain.Waitlist.WaitlistEntry> WaitlistEntries { get; }
+
+    DbSet<Ticketing.Domain.Waitlist.WaitlistOffer> WaitlistOffers { get; }
+    // ---- end waitlist ----
+
     DatabaseFacade Database { get; }
 
     ChangeTracker ChangeTracker { get; }

@@ -16,7 +16,11 @@ public sealed record PerformanceSettings(
     int? MaxSeatsPerOrder,
     int? MaxSeatsPerFan,
     bool RequiresQueuePass,
-    string? WaitingRoomId)
+    string? WaitingRoomId,
+    // ---- waitlist (issue 13.1): absent means Public / 30 minutes ----
+    string? ReturnedSeats = null,
+    int? WaitlistOfferMinutes = null)
+    // ---- end waitlist ----
 {
     public PerformanceSchedule ToSchedule() => new(StartsAt.ToUniversalTime(), SalesOpenAt.ToUniversalTime(), SalesCloseAt.ToUniversalTime());
 
@@ -26,6 +30,13 @@ public sealed record PerformanceSettings(
         MaxSeatsPerFan ?? Math.Max(PerformanceRules.DefaultMaxSeatsPerFan, MaxSeatsPerOrder ?? 0),
         RequiresQueuePass,
         string.IsNullOrWhiteSpace(WaitingRoomId) ? null : WaitingRoomId.Trim());
+
+    // ---- waitlist (issue 13.1) ----
+    public ReturnedSeatsRule ToReturnedSeats() =>
+        Enum.TryParse<ReturnedSeatsRule>(ReturnedSeats, ignoreCase: true, out var rule) && Enum.IsDefined(rule) ? rule : ReturnedSeatsRule.Public;
+
+    public int ToWaitlistOfferMinutes() => WaitlistOfferMinutes ?? Performance.DefaultWaitlistOfferMinutes;
+    // ---- end waitlist ----
 }
 
 /// <summary>Adds a performance with its whole seat map in one document (a 40,000-seat stadium is one request).</summary>
@@ -57,6 +68,16 @@ internal static class PerformanceSettingsRules
                 .NotEmpty().When(x => settings(x).RequiresQueuePass).WithMessage("A performance that requires a queue pass names its waiting room.")
                 .MaximumLength(Performance.MaxWaitingRoomIdLength)
                 .OverridePropertyName("waitingRoomId");
+
+            // ---- waitlist (issue 13.1) ----
+            v.RuleFor(x => settings(x).ReturnedSeats)
+                .Must(r => r is null || r.Equals("Public", StringComparison.OrdinalIgnoreCase) || r.Equals("Waitlist", StringComparison.OrdinalIgnoreCase))
+                .WithMessage("Returned seats go to \"Public\" (the seat map) or \"Waitlist\".")
+                .OverridePropertyName("returnedSeats");
+            v.RuleFor(x => settings(x).WaitlistOfferMinutes)
+                .InclusiveBetween(Performance.MinWaitlistOfferMinutes, Performance.MaxWaitlistOfferMinutes)
+                .OverridePropertyName("waitlistOfferMinutes");
+            // ---- end waitlist ----
         });
     }
 }
@@ -127,6 +148,7 @@ public sealed class AddPerformanceHandler(IAppDbContext db, ISeatMapWriter seatW
 
         var seatMap = request.SeatMap.ToSeatMap();
         var performance = loaded.Value.AddPerformance(request.Settings.ToSchedule(), request.Settings.ToRules(), seatMap, clock.GetUtcNow());
+        performance.ChangeWaitlistRules(request.Settings.ToReturnedSeats(), request.Settings.ToWaitlistOfferMinutes()); // waitlist (issue 13.1)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await seatWriter.WriteAsync(performance.Id, seatMap.Seats, cancellationToken);

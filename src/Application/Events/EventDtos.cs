@@ -14,7 +14,11 @@ public sealed record PerformanceDto(
     bool RequiresQueuePass,
     string? WaitingRoomId,
     int SeatCount,
-    IReadOnlyList<GradeDto> Grades);
+    IReadOnlyList<GradeDto> Grades,
+    // ---- waitlist (issue 13.1) ----
+    string ReturnedSeats = "Public",
+    int WaitlistOfferMinutes = Ticketing.Domain.Catalog.Performance.DefaultWaitlistOfferMinutes);
+    // ---- end waitlist ----
 
 public sealed record EventDetailsDto(
     long Id,

@@ -12,7 +12,8 @@ public sealed class EventMappings : IRegister
 
         config.NewConfig<Performance, PerformanceDto>()
             .Map(d => d.HoldSeconds, s => (int)s.HoldDuration.TotalSeconds)
-            .Map(d => d.Grades, s => s.Grades.OrderByDescending(g => g.Price));
+            .Map(d => d.Grades, s => s.Grades.OrderByDescending(g => g.Price))
+            .Map(d => d.ReturnedSeats, s => s.ReturnedSeats.ToString()); // waitlist (issue 13.1)
 
         config.NewConfig<Event, EventDetailsDto>()
             .Map(d => d.Status, s => EventMapping.StatusName(s.Status))

@@ -11,7 +11,7 @@ namespace Ticketing.Application.Orders;
 /// <summary>The owner gives back a pending order's seats; they are free at once.</summary>
 public sealed record CancelOrder(Guid FanId, Guid OrderId) : IRequest<Result<OrderDto>>;
 
-public sealed partial class CancelOrderHandler(IAppDbContext db, ISeatLock seatLock, IMapper mapper, TimeProvider clock, ILogger<CancelOrderHandler> logger)
+public sealed partial class CancelOrderHandler(IAppDbContext db, ISeatLock seatLock, IMapper mapper, TimeProvider clock, ILogger<CancelOrderHandler> logger, IReturnedSeats returnedSeats)
     : IRequestHandler<CancelOrder, Result<OrderDto>>
 {
     public async Task<Result<OrderDto>> Handle(CancelOrder request, CancellationToken cancellationToken)
@@ -32,7 +32,8 @@ public sealed partial class CancelOrderHandler(IAppDbContext db, ISeatLock seatL
         order.Cancel(now);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            // Waitlist (issue 13.1): a declined offer (or a hold given back after sales closed) passes on in this save.
+            await returnedSeats.SaveAsync(SeatReturn.Cancel, [ReturnedOrderSeats.All(order)], cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {

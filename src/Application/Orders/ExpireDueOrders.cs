@@ -44,7 +44,8 @@ public sealed partial class ExpireDueOrdersHandler(
     PaymentCompletion completion,
     IOptions<PaymentPolicy> policy,
     TimeProvider clock,
-    ILogger<ExpireDueOrdersHandler> logger)
+    ILogger<ExpireDueOrdersHandler> logger,
+    IReturnedSeats returnedSeats)
     : IRequestHandler<ExpireDueOrders, ExpiryReport>
 {
     public async Task<ExpiryReport> Handle(ExpireDueOrders request, CancellationToken cancellationToken)
@@ -84,7 +85,8 @@ public sealed partial class ExpireDueOrdersHandler(
 
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            // Waitlist (issue 13.1): the save that frees the seats also offers those that go to the waitlist.
+            await returnedSeats.SaveAsync(SeatReturn.Expiry, plain.Select(ReturnedOrderSeats.All).ToList(), cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -140,7 +142,8 @@ public sealed partial class ExpireDueOrdersHandler(
 
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            // Waitlist (issue 13.1): as in the batch, an expired order's seats may be offered in this same save.
+            await returnedSeats.SaveAsync(SeatReturn.Expiry, handed ? Array.Empty<ReturnedOrderSeats>() : new[] { ReturnedOrderSeats.All(order) }, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {

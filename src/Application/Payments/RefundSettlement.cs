@@ -35,7 +35,8 @@ public sealed partial class RefundSettlement(
     ISeatLock seatLock,
     TimeProvider clock,
     IOptions<PaymentPolicy> policy,
-    ILogger<RefundSettlement> logger)
+    ILogger<RefundSettlement> logger,
+    IReturnedSeats returnedSeats)
 {
     public const string Reason = "Cancelled by the fan";
 
@@ -93,7 +94,9 @@ public sealed partial class RefundSettlement(
         }
 
         refund.Complete(now);
-        await db.SaveChangesAsync(CancellationToken.None);
+
+        // Waitlist (issue 13.1): the save that returns the seats also offers them to the waitlist when they go there.
+        await returnedSeats.SaveAsync(SeatReturn.Refund, [new ReturnedOrderSeats(order, seatIds)], CancellationToken.None);
         LogRefunded(logger, order.Id, seatIds.Count, refund.Amount, refund.FeeAmount);
         PaymentMetrics.Refunded();
         try

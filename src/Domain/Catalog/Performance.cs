@@ -75,6 +75,46 @@ public sealed class Performance
         RequiresQueuePass = rules.RequiresQueuePass;
         WaitingRoomId = rules.RequiresQueuePass ? rules.WaitingRoomId : null;
     }
+
+    // ---- Waitlist (issue 13.1): who gets seats that come back, and how long a waitlist offer lasts ----
+
+    public const int DefaultWaitlistOfferMinutes = 30;
+    public const int MinWaitlistOfferMinutes = 5;
+    public const int MaxWaitlistOfferMinutes = 24 * 60;
+
+    /// <summary>Who gets seats refunded while the public sale is open (after it closes, the waitlist always does).</summary>
+    public ReturnedSeatsRule ReturnedSeats { get; private set; } = ReturnedSeatsRule.Public;
+
+    /// <summary>How long a waitlisted fan has to pay an offer before it passes to the next fan.</summary>
+    public int WaitlistOfferMinutes { get; private set; } = DefaultWaitlistOfferMinutes;
+
+    public void ChangeWaitlistRules(ReturnedSeatsRule returnedSeats, int offerMinutes)
+    {
+        if (!Enum.IsDefined(returnedSeats))
+        {
+            throw new DomainException("performance.returned_seats", "Returned seats go to the public seat map or to the waitlist.");
+        }
+
+        if (offerMinutes is < MinWaitlistOfferMinutes or > MaxWaitlistOfferMinutes)
+        {
+            throw new DomainException("performance.waitlist_offer_minutes", $"A waitlist offer lasts {MinWaitlistOfferMinutes} to {MaxWaitlistOfferMinutes} minutes.");
+        }
+
+        ReturnedSeats = returnedSeats;
+        WaitlistOfferMinutes = offerMinutes;
+    }
+
+    // ---- end waitlist ----
+}
+
+/// <summary>Where seats refunded during the open public sale go (waitlist, issue 13.1).</summary>
+public enum ReturnedSeatsRule
+{
+    /// <summary>Back on the public seat map (today's behaviour).</summary>
+    Public = 0,
+
+    /// <summary>Offered to the waitlist first, in join order.</summary>
+    Waitlist = 1,
 }
 
 /// <summary>When a performance starts and when its tickets are on sale. Sales end no later than the start.</summary>

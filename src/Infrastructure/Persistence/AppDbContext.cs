@@ -39,6 +39,12 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
+    // ---- waitlist (issue 13.1) ----
+    public DbSet<Ticketing.Domain.Waitlist.WaitlistEntry> WaitlistEntries => Set<Ticketing.Domain.Waitlist.WaitlistEntry>();
+
+    public DbSet<Ticketing.Domain.Waitlist.WaitlistOffer> WaitlistOffers => Set<Ticketing.Domain.Waitlist.WaitlistOffer>();
+    // ---- end waitlist ----
+
     /// <summary>The filter of the unique index over live order lines, in this provider's SQL dialect.</summary>
     protected abstract string LiveLineFilter { get; }
 

@@ -71,7 +71,8 @@ internal sealed class EfPendingOrderWriter(AppDbContext db, IUniqueViolationDete
         var seatIds = order.Lines.Select(l => l.SeatId).ToList();
         var lapsed = await db.Orders.Include(o => o.Lines)
             .Where(o => o.PerformanceId == order.PerformanceId && o.Status == OrderStatus.Pending && o.PaymentKey == null && o.ExpiresAt <= now
-                && o.Lines.Any(l => l.IsLive && seatIds.Contains(l.SeatId)))
+                && o.Lines.Any(l => l.IsLive && seatIds.Contains(l.SeatId))
+                && !db.WaitlistOffers.Any(w => w.OrderId == o.Id)) // waitlist (issue 13.1): a lapsed offer passes to the next fan, via the expiry
             .ToListAsync(cancellationToken);
         if (lapsed.Count == 0)
         {

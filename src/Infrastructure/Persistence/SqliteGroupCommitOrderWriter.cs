@@ -287,7 +287,9 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
         var sql = new StringBuilder(
             """
             UPDATE "Orders" SET "Status" = 3, "UpdatedAt" = $now, "Version" = "Version" + 1
-            WHERE "Status" = 0 AND "PaymentKey" IS NULL AND "ExpiresAt" <= $now AND "PerformanceId" = $p AND "Id" IN (
+            WHERE "Status" = 0 AND "PaymentKey" IS NULL AND "ExpiresAt" <= $now AND "PerformanceId" = $p
+              AND NOT EXISTS (SELECT 1 FROM "WaitlistOffers" w WHERE w."OrderId" = "Orders"."Id") -- waitlist (issue 13.1): a lapsed offer passes to the next fan, via the expiry
+              AND "Id" IN (
               SELECT "OrderId" FROM "OrderLines" WHERE "PerformanceId" = $p AND "IsLive" = 1 AND "SeatId" IN (
             """);
         close.Parameters.AddWithValue("$now", write.Now.UtcTicks);

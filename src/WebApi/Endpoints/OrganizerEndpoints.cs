@@ -108,10 +108,15 @@ public record PerformanceSettingsRequest(
     int? MaxSeatsPerOrder,
     int? MaxSeatsPerFan,
     bool RequiresQueuePass,
-    string? WaitingRoomId)
+    string? WaitingRoomId,
+    // ---- waitlist (issue 13.1): "Public" (default) or "Waitlist"; offer minutes (default 30) ----
+    string? ReturnedSeats = null,
+    int? WaitlistOfferMinutes = null)
+    // ---- end waitlist ----
 {
     public PerformanceSettings ToSettings() =>
-        new(StartsAt, SalesOpenAt, SalesCloseAt, HoldSeconds, MaxSeatsPerOrder, MaxSeatsPerFan, RequiresQueuePass, WaitingRoomId);
+        new(StartsAt, SalesOpenAt, SalesCloseAt, HoldSeconds, MaxSeatsPerOrder, MaxSeatsPerFan, RequiresQueuePass, WaitingRoomId,
+            ReturnedSeats, WaitlistOfferMinutes); // waitlist (issue 13.1)
 }
 
 public sealed record PerformanceRequest(
@@ -123,5 +128,10 @@ public sealed record PerformanceRequest(
     int? MaxSeatsPerFan,
     bool RequiresQueuePass,
     string? WaitingRoomId,
-    SeatMapInput? SeatMap)
-    : PerformanceSettingsRequest(StartsAt, SalesOpenAt, SalesCloseAt, HoldSeconds, MaxSeatsPerOrder, MaxSeatsPerFan, RequiresQueuePass, WaitingRoomId);
+    SeatMapInput? SeatMap,
+    // ---- waitlist (issue 13.1) ----
+    string? ReturnedSeats = null,
+    int? WaitlistOfferMinutes = null)
+    : PerformanceSettingsRequest(StartsAt, SalesOpenAt, SalesCloseAt, HoldSeconds, MaxSeatsPerOrder, MaxSeatsPerFan, RequiresQueuePass, WaitingRoomId,
+        ReturnedSeats, WaitlistOfferMinutes);
+    // ---- end waitlist ----

@@ -141,6 +141,7 @@ public sealed class ExpireDueOrdersTests : IAsyncLifetime, IDisposable
         Database.SeedPendingOrderAsync(_stage, Guid.NewGuid(), [_stage.SeatId(seat)], HandlerDatabase.Start - TimeSpan.FromMinutes(minutesAgo), then);
 
     private Task<ExpiryReport> Run(int batchSize = ExpireDueOrders.DefaultBatchSize) =>
-        new ExpireDueOrdersHandler(Database.Db, _ports.SeatLock, _ports.Completion(), _ports.Options, _ports.Clock, NullLogger<ExpireDueOrdersHandler>.Instance)
+        new ExpireDueOrdersHandler(Database.Db, _ports.SeatLock, _ports.Completion(), _ports.Options, _ports.Clock, NullLogger<ExpireDueOrdersHandler>.Instance,
+                _ports.ReturnedSeats())
             .Handle(new ExpireDueOrders(batchSize), CancellationToken.None);
 }

@@ -36,7 +36,11 @@ public sealed class PaymentPorts : IDisposable
 
     /// <summary>The refund settlement shared by the fan's cancellation and the refund retry job.</summary>
     public RefundSettlement Settlement() =>
-        new(Database.Db, Gateway, SeatLock, Clock, Options, NullLogger<RefundSettlement>.Instance);
+        new(Database.Db, Gateway, SeatLock, Clock, Options, NullLogger<RefundSettlement>.Instance, ReturnedSeats());
+
+    /// <summary>The waitlist's hook where seats come back (a plain save while nobody waits).</summary>
+    public Ticketing.Application.Waitlist.ReturnedSeatsOffering ReturnedSeats() =>
+        new(Database.Db, SeatLock, new Ticketing.Application.Waitlist.WaitlistNotifications(), Clock, NullLogger<Ticketing.Application.Waitlist.ReturnedSeatsOffering>.Instance);
 
     /// <summary>What Toss answers for an approved payment of <paramref name="order"/> (amount and orderId as given).</summary>
     public static GatewayPayment Approved(Order order, string paymentKey = "pk_1", long? amount = null, string? orderId = null) =>

@@ -82,6 +82,10 @@ public sealed class QueuePageBrowserTests
         Assert.Equal("아직 판매가 시작되지 않았습니다.", texts.GetProperty("prequeue-ko").GetString());
         Assert.Equal("Sold out.", texts.GetProperty("soldout-en").GetString()); // admission (issue 12)
         Assert.Equal("매진되었습니다.", texts.GetProperty("soldout-ko").GetString());
+        // waitlist (issue 13.1): the sold-out page links to the waitlist of the room's performance (same origin).
+        Assert.Equal("Join the cancellation waitlist", texts.GetProperty("soldout-waitlist-en").GetString());
+        Assert.Equal("취소표 대기 신청", texts.GetProperty("soldout-waitlist-ko").GetString());
+        Assert.Equal("/book/waitlist?room=sold", texts.GetProperty("soldout-waitlist-href-en").GetString());
 
         // Proof of work: solved in the page's worker at the room's difficulty, progress shown up to 100 %, one place;
         // the reload kept the place without a second challenge.

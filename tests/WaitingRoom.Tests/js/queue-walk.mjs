@@ -56,6 +56,9 @@ try {
     await page.goto(`${base}/queue/sold`);
     await waitState(page, 'soldout');
     result.texts[`soldout-${lang}`] = await page.textContent('#soldout-lead');
+    // waitlist (issue 13.1): sold out offers the booking pages' cancellation waitlist of the room's performance.
+    result.texts[`soldout-waitlist-${lang}`] = await page.textContent('#soldout-waitlist');
+    result.texts[`soldout-waitlist-href-${lang}`] = await page.getAttribute('#soldout-waitlist', 'href');
     await shot(page, `soldout-${lang}`);
 
     await page.goto(`${base}/queue/walk`);

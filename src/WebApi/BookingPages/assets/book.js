@@ -369,7 +369,8 @@ async function performancePage(performanceId) {
     bookingBox.classList.toggle('later', state.step > 2);
     stepBox.replaceChildren();
     if (state.step === 2) {
-      if (state.map.counts && state.map.counts.available === 0) stepBox.append(h('p', { class: 'notice' }, t('soldOutLong')));
+      if (state.map.counts && state.map.counts.available === 0) stepBox.append(h('p', { class: 'notice' }, t('soldOutLong'),
+        ' ', h('a', { href: '/book/waitlist?performance=' + state.performance.id, id: 'to-waitlist' }, wt('title')))); // waitlist (issue 13.1)
       stepBox.append(h('p', { class: 'muted' }, t('mapHelp')));
       return;
     }
@@ -755,6 +756,7 @@ async function route() {
     else if (path === '/book/pay/fail') await payFailPage();
     else if (path === '/book/orders') await ordersPage();
     else if ((m = path.match(/^\/book\/orders\/([0-9a-f]+)$/i))) await orderPage(m[1]);
+    else if (path === '/book/waitlist') await waitlistPage(); // waitlist (issue 13.1): assets/waitlist.js
     else page(h('p', {}, t('notFound')));
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;

@@ -208,6 +208,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<bool>("RequiresQueuePass")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ReturnedSeats")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("SalesCloseAt")
                         .HasColumnType("INTEGER");
 
@@ -223,6 +226,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<string>("WaitingRoomId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("WaitlistOfferMinutes")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -588,6 +594,86 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("Tickets");
                 });
 
+            modelBuilder.Entity("Ticketing.Domain.Waitlist.WaitlistEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("FanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GradeCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("JoinedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PerformanceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Seats")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SeatsOffered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Together")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PerformanceId", "FanId")
+                        .IsUnique();
+
+                    b.HasIndex("PerformanceId", "Status", "JoinedAt", "Id");
+
+                    b.ToTable("WaitlistEntries");
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Waitlist.WaitlistOffer", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("FanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OfferedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PerformanceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Seats")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrderId");
+
+                    b.HasIndex("EntryId");
+
+                    b.HasIndex("FanId", "PerformanceId");
+
+                    b.ToTable("WaitlistOffers");
+                });
+
             modelBuilder.Entity("Ticketing.Infrastructure.AccessPasses.AccessPassBinding", b =>
                 {
                     b.Property<string>("Jti")
@@ -691,6 +777,30 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Waitlist.WaitlistEntry", b =>
+                {
+                    b.HasOne("Ticketing.Domain.Catalog.Performance", null)
+                        .WithMany()
+                        .HasForeignKey("PerformanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Waitlist.WaitlistOffer", b =>
+                {
+                    b.HasOne("Ticketing.Domain.Waitlist.WaitlistEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Ticketing.Domain.Orders.Order", null)
+                        .WithOne()
+                        .HasForeignKey("Ticketing.Domain.Waitlist.WaitlistOffer", "OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -104,8 +104,20 @@
     var texts = SOLD_OUT_TEXTS[lang];
     $('soldout-lead').textContent = texts.lead;
     $('soldout-note').textContent = texts.note;
+    // waitlist (issue 13.1): offer the booking pages' cancellation waitlist of this room's performance.
+    var waitlist = WAITLIST_TEXTS[lang];
+    var link = $('soldout-waitlist');
+    link.textContent = waitlist.link;
+    link.href = '/book/waitlist?room=' + encodeURIComponent(roomId);
+    $('soldout-waitlist-note').textContent = waitlist.note;
     setState('soldout');
   }
+
+  // waitlist (issue 13.1)
+  var WAITLIST_TEXTS = {
+    en: { link: 'Join the cancellation waitlist', note: 'Or wait for a cancelled ticket there: returned seats are offered to waitlisted fans in the order they joined, with time to pay.' },
+    ko: { link: '취소표 대기 신청', note: '취소표 대기를 신청하면 돌아온 좌석이 신청 순서대로 자동 제안되며, 정해진 시간 안에 결제하면 됩니다.' }
+  };
 
   function render(s) {
     stamp();

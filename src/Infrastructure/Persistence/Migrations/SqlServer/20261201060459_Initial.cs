@@ -97,7 +97,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     MaxSeatsPerFan = table.Column<int>(type: "int", nullable: false),
                     RequiresQueuePass = table.Column<bool>(type: "bit", nullable: false),
                     WaitingRoomId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    SeatCount = table.Column<int>(type: "int", nullable: false)
+                    SeatCount = table.Column<int>(type: "int", nullable: false),
+                    ReturnedSeats = table.Column<int>(type: "int", nullable: false),
+                    WaitlistOfferMinutes = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -217,6 +219,34 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "WaitlistEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    PerformanceId = table.Column<long>(type: "bigint", nullable: false),
+                    FanId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    GradeCode = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
+                    Seats = table.Column<int>(type: "int", nullable: false),
+                    Together = table.Column<bool>(type: "bit", nullable: false),
+                    JoinedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    SeatsOffered = table.Column<int>(type: "int", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Version = table.Column<int>(type: "int", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WaitlistEntries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WaitlistEntries_Performances_PerformanceId",
+                        column: x => x.PerformanceId,
+                        principalTable: "Performances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Payments",
                 columns: table => new
                 {
@@ -325,6 +355,35 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                         name: "FK_OrderLines_Seats_SeatId",
                         column: x => x.SeatId,
                         principalTable: "Seats",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WaitlistOffers",
+                columns: table => new
+                {
+                    OrderId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    EntryId = table.Column<long>(type: "bigint", nullable: false),
+                    PerformanceId = table.Column<long>(type: "bigint", nullable: false),
+                    FanId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Seats = table.Column<int>(type: "int", nullable: false),
+                    OfferedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WaitlistOffers", x => x.OrderId);
+                    table.ForeignKey(
+                        name: "FK_WaitlistOffers_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_WaitlistOffers_WaitlistEntries_EntryId",
+                        column: x => x.EntryId,
+                        principalTable: "WaitlistEntries",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -463,6 +522,27 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 table: "Users",
                 column: "NormalizedEmail",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WaitlistEntries_PerformanceId_FanId",
+                table: "WaitlistEntries",
+                columns: new[] { "PerformanceId", "FanId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WaitlistEntries_PerformanceId_Status_JoinedAt_Id",
+                table: "WaitlistEntries",
+                columns: new[] { "PerformanceId", "Status", "JoinedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WaitlistOffers_EntryId",
+                table: "WaitlistOffers",
+                column: "EntryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WaitlistOffers_FanId_PerformanceId",
+                table: "WaitlistOffers",
+                columns: new[] { "FanId", "PerformanceId" });
         }
 
         /// <inheritdoc />
@@ -493,6 +573,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 name: "Tickets");
 
             migrationBuilder.DropTable(
+                name: "WaitlistOffers");
+
+            migrationBuilder.DropTable(
                 name: "Seats");
 
             migrationBuilder.DropTable(
@@ -500,6 +583,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "Orders");
+
+            migrationBuilder.DropTable(
+                name: "WaitlistEntries");
 
             migrationBuilder.DropTable(
                 name: "Performances");

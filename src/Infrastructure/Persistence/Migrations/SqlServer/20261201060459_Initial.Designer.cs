@@ -12,7 +12,7 @@ using Ticketing.Infrastructure.Persistence;
 namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerAppDbContext))]
-    [Migration("20261201005108_Initial")]
+    [Migration("20261201060459_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -222,6 +222,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<bool>("RequiresQueuePass")
                         .HasColumnType("bit");
 
+                    b.Property<int>("ReturnedSeats")
+                        .HasColumnType("int");
+
                     b.Property<DateTimeOffset>("SalesCloseAt")
                         .HasColumnType("datetimeoffset");
 
@@ -237,6 +240,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<string>("WaitingRoomId")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
+
+                    b.Property<int>("WaitlistOfferMinutes")
+                        .HasColumnType("int");
 
                     b.HasKey("Id");
 
@@ -608,6 +614,88 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("Tickets");
                 });
 
+            modelBuilder.Entity("Ticketing.Domain.Waitlist.WaitlistEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("FanId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("GradeCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTimeOffset>("JoinedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("PerformanceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Seats")
+                        .HasColumnType("int");
+
+                    b.Property<int>("SeatsOffered")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("Together")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PerformanceId", "FanId")
+                        .IsUnique();
+
+                    b.HasIndex("PerformanceId", "Status", "JoinedAt", "Id");
+
+                    b.ToTable("WaitlistEntries");
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Waitlist.WaitlistOffer", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("FanId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("OfferedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("PerformanceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Seats")
+                        .HasColumnType("int");
+
+                    b.HasKey("OrderId");
+
+                    b.HasIndex("EntryId");
+
+                    b.HasIndex("FanId", "PerformanceId");
+
+                    b.ToTable("WaitlistOffers");
+                });
+
             modelBuilder.Entity("Ticketing.Infrastructure.AccessPasses.AccessPassBinding", b =>
                 {
                     b.Property<string>("Jti")
@@ -711,6 +799,30 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Waitlist.WaitlistEntry", b =>
+                {
+                    b.HasOne("Ticketing.Domain.Catalog.Performance", null)
+                        .WithMany()
+                        .HasForeignKey("PerformanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Waitlist.WaitlistOffer", b =>
+                {
+                    b.HasOne("Ticketing.Domain.Waitlist.WaitlistEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Ticketing.Domain.Orders.Order", null)
+                        .WithOne()
+                        .HasForeignKey("Ticketing.Domain.Waitlist.WaitlistOffer", "OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
