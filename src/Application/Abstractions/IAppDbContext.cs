@@ -37,6 +37,11 @@ public interface IAppDbContext
 
     DbSet<IdempotencyRecord> IdempotencyRecords { get; }
 
+    // ---- Discounts (issue 13.2) ----
+    DbSet<Ticketing.Domain.Discounts.Discount> Discounts { get; }
+
+    // ---- end of discounts ----
+
     DatabaseFacade Database { get; }
 
     ChangeTracker ChangeTracker { get; }

@@ -39,6 +39,11 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
+    // ---- Discounts (issue 13.2) ----
+    public DbSet<Ticketing.Domain.Discounts.Discount> Discounts => Set<Ticketing.Domain.Discounts.Discount>();
+
+    // ---- end of discounts ----
+
     /// <summary>The filter of the unique index over live order lines, in this provider's SQL dialect.</summary>
     protected abstract string LiveLineFilter { get; }
 
