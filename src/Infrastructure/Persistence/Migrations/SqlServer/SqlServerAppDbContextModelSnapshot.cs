@@ -328,6 +328,73 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("Seats");
                 });
 
+            modelBuilder.Entity("Ticketing.Domain.Discounts.Discount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("EndsAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("GradeCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("nvarchar(60)");
+
+                    b.Property<long>("PerformanceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("QuantityLimit")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Rule")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("StartsAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PerformanceId");
+
+                    b.HasIndex("PerformanceId", "Code")
+                        .IsUnique()
+                        .HasFilter("[Code] IS NOT NULL");
+
+                    b.ToTable("Discounts");
+                });
+
             modelBuilder.Entity("Ticketing.Domain.Orders.Order", b =>
                 {
                     b.Property<Guid>("Id")
@@ -409,6 +476,12 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
+                    b.Property<long?>("DiscountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FacePrice")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("GradeCode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -435,6 +508,8 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DiscountId");
 
                     b.HasIndex("OrderId");
 
@@ -660,6 +735,15 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Ticketing.Domain.Discounts.Discount", b =>
+                {
+                    b.HasOne("Ticketing.Domain.Catalog.Performance", null)
+                        .WithMany()
+                        .HasForeignKey("PerformanceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Ticketing.Domain.Orders.Order", b =>
                 {
                     b.HasOne("Ticketing.Domain.Catalog.Performance", null)
@@ -671,6 +755,11 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
 
             modelBuilder.Entity("Ticketing.Domain.Orders.OrderLine", b =>
                 {
+                    b.HasOne("Ticketing.Domain.Discounts.Discount", null)
+                        .WithMany()
+                        .HasForeignKey("DiscountId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Ticketing.Domain.Orders.Order", null)
                         .WithMany("Lines")
                         .HasForeignKey("OrderId")

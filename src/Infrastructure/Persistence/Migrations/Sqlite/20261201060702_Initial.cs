@@ -134,6 +134,38 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Discounts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    PerformanceId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Value = table.Column<long>(type: "INTEGER", nullable: false),
+                    GradeCode = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    QuantityLimit = table.Column<int>(type: "INTEGER", nullable: true),
+                    StartsAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    EndsAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Rule = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Discounts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Discounts_Performances_PerformanceId",
+                        column: x => x.PerformanceId,
+                        principalTable: "Performances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Orders",
                 columns: table => new
                 {
@@ -310,11 +342,19 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     Label = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     GradeCode = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     Price = table.Column<long>(type: "INTEGER", nullable: false),
-                    IsLive = table.Column<bool>(type: "INTEGER", nullable: false)
+                    IsLive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FacePrice = table.Column<long>(type: "INTEGER", nullable: false),
+                    DiscountId = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_OrderLines", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OrderLines_Discounts_DiscountId",
+                        column: x => x.DiscountId,
+                        principalTable: "Discounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
                         name: "FK_OrderLines_Orders_OrderId",
                         column: x => x.OrderId,
@@ -333,6 +373,17 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "IX_AccessPassBinding_ExpiresAt",
                 table: "AccessPassBinding",
                 column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Discounts_PerformanceId",
+                table: "Discounts",
+                column: "PerformanceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Discounts_PerformanceId_Code",
+                table: "Discounts",
+                columns: new[] { "PerformanceId", "Code" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Events_OrganizerId",
@@ -354,6 +405,11 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 table: "IdempotencyRecords",
                 columns: new[] { "UserId", "Scope", "Key" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OrderLines_DiscountId",
+                table: "OrderLines",
+                column: "DiscountId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_OrderLines_OrderId",
@@ -491,6 +547,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Tickets");
+
+            migrationBuilder.DropTable(
+                name: "Discounts");
 
             migrationBuilder.DropTable(
                 name: "Seats");

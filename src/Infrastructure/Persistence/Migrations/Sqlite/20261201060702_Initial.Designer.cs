@@ -11,7 +11,7 @@ using Ticketing.Infrastructure.Persistence;
 namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261201005050_Initial")]
+    [Migration("20261201060702_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -316,6 +316,70 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("Seats");
                 });
 
+            modelBuilder.Entity("Ticketing.Domain.Discounts.Discount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EndsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("GradeCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PerformanceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("QuantityLimit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Rule")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PerformanceId");
+
+                    b.HasIndex("PerformanceId", "Code")
+                        .IsUnique();
+
+                    b.ToTable("Discounts");
+                });
+
             modelBuilder.Entity("Ticketing.Domain.Orders.Order", b =>
                 {
                     b.Property<Guid>("Id")
@@ -395,6 +459,12 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DiscountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FacePrice")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("GradeCode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -421,6 +491,8 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DiscountId");
 
                     b.HasIndex("OrderId");
 
@@ -646,6 +718,15 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Ticketing.Domain.Discounts.Discount", b =>
+                {
+                    b.HasOne("Ticketing.Domain.Catalog.Performance", null)
+                        .WithMany()
+                        .HasForeignKey("PerformanceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Ticketing.Domain.Orders.Order", b =>
                 {
                     b.HasOne("Ticketing.Domain.Catalog.Performance", null)
@@ -657,6 +738,11 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("Ticketing.Domain.Orders.OrderLine", b =>
                 {
+                    b.HasOne("Ticketing.Domain.Discounts.Discount", null)
+                        .WithMany()
+                        .HasForeignKey("DiscountId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Ticketing.Domain.Orders.Order", null)
                         .WithMany("Lines")
                         .HasForeignKey("OrderId")
