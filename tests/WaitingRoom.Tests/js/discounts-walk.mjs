@@ -90,6 +90,28 @@ try {
     result.runs[size] = run;
     await context.close();
   }
+  // The organizer's page lists the performance's discounts with their seats in use and the coupon's code, and adds one.
+  {
+    const context = await browser.newContext(sizes.desktop);
+    const page = await context.newPage();
+    const run = {};
+    page.on('pageerror', e => { (run.pageErrors ??= []).push(String(e)); });
+    await page.goto(`${base}/organizer#performance=${perf}`);
+    await page.fill('#email', 'organizer@demo.ticketing');
+    await page.fill('#password', 'organizer-demo-1');
+    await page.click('#login-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelectorAll('#disc-rows tr').length >= 3, null, { timeout: 20000 });
+    await page.fill('#disc-name', 'Matinee');
+    await page.fill('#disc-value', '15');
+    await page.check('#disc-generate');
+    await page.click('#disc-add');
+    await page.waitForFunction(() => document.querySelectorAll('#disc-rows tr').length >= 4, null, { timeout: 20000 });
+    run.rows = await page.$$eval('#disc-rows tr', rows => rows.map(r => r.textContent));
+    await page.locator('#discounts').scrollIntoViewIfNeeded();
+    await shot(page, 'discounts-organizer-desktop');
+    result.runs.organizer = run;
+    await context.close();
+  }
   result.ok = true;
 } catch (error) {
   result.error = String(error && error.stack || error);

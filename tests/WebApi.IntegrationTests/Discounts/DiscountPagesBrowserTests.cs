@@ -94,6 +94,15 @@ public sealed class DiscountPagesBrowserTests
             }
         }
 
+        // The organizer's page: the two paid orders' seats in use, the coupon's code, and a discount added with a generated code.
+        var organizerRun = result.GetProperty("runs").GetProperty("organizer");
+        Assert.False(organizerRun.TryGetProperty("pageErrors", out var organizerErrors), organizerErrors.ToString());
+        var rows = organizerRun.GetProperty("rows").EnumerateArray().Select(r => r.GetString()!).ToList();
+        Assert.Contains(rows, r => r.Contains("Early bird", StringComparison.Ordinal) && r.Contains("2 / 100", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Contains("Fan club", StringComparison.Ordinal) && r.Contains("FANCLUB26", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Contains("Matinee", StringComparison.Ordinal) && r.Contains("15%", StringComparison.Ordinal));
+        Assert.True(new FileInfo(Path.Combine(outDir, "discounts-organizer-desktop.png")).Length > 5_000);
+
         // Behind the pages: each order was charged its discounted total.
         await using var scope = api.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
