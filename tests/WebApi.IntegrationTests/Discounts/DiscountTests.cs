@@ -222,6 +222,13 @@ public sealed class DiscountTests : IAsyncLifetime
         Assert.Equal(face, (await _p.OrderAsync(orderId)).TotalAmount);
         Assert.Equal(HttpStatusCode.Unauthorized, (await _p.Api.CreateClient().GetAsync($"/api/orders/{orderId}/discounts")).StatusCode);
 
+        // Bad choices are 400s naming the field, never a 500.
+        await Api.AssertValidationAsync(await owner.PutAsync($"/api/orders/{orderId}/discounts", new StringContent("{\"seats\":[null]}", System.Text.Encoding.UTF8, "application/json")), "seats");
+        await Api.AssertValidationAsync(await DiscountApi.ChooseAsync(owner, orderId, new { seats = new object[] { new { seatId = 2701, discountId = early }, new { seatId = 2701, discountId = (long?)null } } }), "seats");
+        await Api.AssertValidationAsync(await DiscountApi.ChooseAsync(owner, orderId, new { seats = new object[] { new { seatId = 2701, discountId = 999_999 } } }), "seats");
+        await Api.AssertValidationAsync(await DiscountApi.ChooseAsync(owner, orderId, new { seats = new object[] { new { seatId = 1, discountId = early } } }), "seats");
+        await Api.AssertProblemAsync(await DiscountApi.ChooseAsync(owner, "nope", new { seats = Array.Empty<object>() }), HttpStatusCode.NotFound, "order.not_found");
+
         Assert.Equal(HttpStatusCode.Forbidden, (await owner.PostAsJsonAsync("/api/organizer/performances/1/discounts", new { name = "Mine", kind = "percent", value = 90 })).StatusCode);
         var otherOrganizer = await NewOrganizerAsync();
         await Api.AssertProblemAsync(await otherOrganizer.GetAsync("/api/organizer/performances/1/discounts"), HttpStatusCode.NotFound);
