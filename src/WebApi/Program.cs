@@ -80,6 +80,7 @@ builder.Services.AddSingleton<FanIdentityIssuer>();
 builder.Services.AddTrustedProxies(builder.Configuration);
 builder.Services.AddSingleton<RequestHealthWindow>(); // admission (issue 12): p99 and error rate for the waiting room
 builder.Services.AddAccountSecurity(builder.Configuration);
+builder.Services.AddDiscountRateLimit(builder.Configuration); // discounts (issue 13.2)
 builder.Services.AddRegistrationProofOfWork(builder.Configuration);
 builder.Services.AddRateLimiter(o =>
 {
@@ -143,6 +144,7 @@ app.MapAdminEndpoints();
 app.MapPaymentEndpoints();
 app.MapTicketEndpoints();
 app.MapWaitlistEndpoints(); // waitlist (issue 13.1)
+app.MapDiscountEndpoints(); // discounts (issue 13.2)
 app.MapAdminJobsDashboard();
 
 // No fallback endpoint: unknown routes get an empty 404 that UseStatusCodePages turns into ProblemDetails. A

@@ -42,6 +42,10 @@ public interface IAppDbContext
 
     DbSet<Ticketing.Domain.Waitlist.WaitlistOffer> WaitlistOffers { get; }
     // ---- end waitlist ----
+    // ---- Discounts (issue 13.2) ----
+    DbSet<Ticketing.Domain.Discounts.Discount> Discounts { get; }
+
+    // ---- end of discounts ----
 
     DatabaseFacade Database { get; }
 

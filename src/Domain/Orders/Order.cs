@@ -329,6 +329,55 @@ public sealed class Order
         Touch(now);
     }
 
+    // ---- Discounts (issue 13.2): the fan prices each seat of a pending hold. ----
+
+    /// <summary>
+    /// Prices the seats of this pending hold: each seat in <paramref name="choices"/> gets its discount (or the face
+    /// price when null); seats not named go back to the face price. The total is recomputed here, so the amount
+    /// checked at confirmation is always the discounted one. Whether a limited discount still has seats left is the
+    /// caller's check (it needs the database); the rest is checked here.
+    /// </summary>
+    public void ApplyDiscounts(IReadOnlyDictionary<long, Discounts.Discount?> choices, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(choices);
+        if (Status != OrderStatus.Pending || now >= ExpiresAt)
+        {
+            throw new DomainException("order.not_discountable", "Only a pending hold before its deadline can be priced.");
+        }
+
+        foreach (var seatId in choices.Keys)
+        {
+            if (_lines.All(l => l.SeatId != seatId))
+            {
+                throw new DomainException("order.seats_not_in_order", $"Seat {seatId} is not in this order.");
+            }
+        }
+
+        foreach (var line in _lines)
+        {
+            var discount = choices.GetValueOrDefault(line.SeatId);
+            if (discount is null)
+            {
+                line.Charge(null, line.FacePrice);
+                continue;
+            }
+
+            // A seat keeping the discount it already has keeps it, even if its window closed since.
+            var kept = line.DiscountId == discount.Id;
+            if (discount.PerformanceId != PerformanceId || (!kept && !discount.IsOfferedAt(now, line.GradeCode)))
+            {
+                throw new DomainException("discount.not_applicable", $"Discount {discount.Id} does not apply to seat {line.Label} now.");
+            }
+
+            line.Charge(discount.Id, kept ? line.Price : discount.PriceFor(line.FacePrice));
+        }
+
+        TotalAmount = _lines.Sum(l => l.Price);
+        Touch(now);
+    }
+
+    // ---- end of discounts ----
+
     private void Close(OrderStatus status, DateTimeOffset now)
     {
         Status = status;

@@ -15,6 +15,7 @@ public sealed class OrderLine
         GradeCode = gradeCode;
         Price = price;
         IsLive = true;
+        FacePrice = price; // discounts (issue 13.2)
     }
 
     public long Id { get; private set; }
@@ -35,4 +36,21 @@ public sealed class OrderLine
     public bool IsLive { get; private set; }
 
     internal void Release() => IsLive = false;
+
+    // ---- Discounts (issue 13.2): the grade's price and the discount chosen for the seat. ----
+
+    /// <summary>The grade's price when the seat was held; <see cref="Price"/> is what is charged after a discount.</summary>
+    public long FacePrice { get; private set; }
+
+    /// <summary>The discount chosen for this seat; null for the grade's price.</summary>
+    public long? DiscountId { get; private set; }
+
+    /// <summary>Charges <paramref name="price"/> for the seat under <paramref name="discountId"/> (null: back to the face price).</summary>
+    internal void Charge(long? discountId, long price)
+    {
+        DiscountId = discountId;
+        Price = price;
+    }
+
+    // ---- end of discounts ----
 }

@@ -44,6 +44,10 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<Ticketing.Domain.Waitlist.WaitlistOffer> WaitlistOffers => Set<Ticketing.Domain.Waitlist.WaitlistOffer>();
     // ---- end waitlist ----
+    // ---- Discounts (issue 13.2) ----
+    public DbSet<Ticketing.Domain.Discounts.Discount> Discounts => Set<Ticketing.Domain.Discounts.Discount>();
+
+    // ---- end of discounts ----
 
     /// <summary>The filter of the unique index over live order lines, in this provider's SQL dialect.</summary>
     protected abstract string LiveLineFilter { get; }

@@ -460,13 +460,14 @@ internal sealed partial class SqliteGroupCommitOrderWriter : IPendingOrderWriter
                 return command;
             }
 
-            var sql = new StringBuilder("INSERT INTO \"OrderLines\" (\"OrderId\", \"PerformanceId\", \"SeatId\", \"Label\", \"GradeCode\", \"Price\", \"IsLive\") VALUES ");
+            // FacePrice: the grade's price at the hold, which is the price charged until a discount is chosen (discounts, issue 13.2).
+            var sql = new StringBuilder("INSERT INTO \"OrderLines\" (\"OrderId\", \"PerformanceId\", \"SeatId\", \"Label\", \"GradeCode\", \"Price\", \"FacePrice\", \"IsLive\") VALUES ");
             var parameters = new List<(string, SqliteType)> { ("$order", SqliteType.Text) };
             for (var i = 0; i < count; i++)
             {
                 var n = i.ToString(CultureInfo.InvariantCulture);
                 sql.Append(i == 0 ? "(" : ", (").Append("$order, $performance").Append(n).Append(", $seat").Append(n).Append(", $label").Append(n)
-                    .Append(", $grade").Append(n).Append(", $price").Append(n).Append(", $live").Append(n).Append(')');
+                    .Append(", $grade").Append(n).Append(", $price").Append(n).Append(", $price").Append(n).Append(", $live").Append(n).Append(')');
                 parameters.Add(("$performance" + n, SqliteType.Integer));
                 parameters.Add(("$seat" + n, SqliteType.Integer));
                 parameters.Add(("$label" + n, SqliteType.Text));

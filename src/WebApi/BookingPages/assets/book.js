@@ -178,7 +178,7 @@ let policy = null;
 async function cancellationPolicy() { policy ??= (await api('/api/cancellation-policy', { anonymous: true })).body; return policy; }
 
 // ---------- "My booking" summary ----------
-function renderSummary({ performance, event, seats = [], order, deadlineText }) {
+function renderSummary({ performance, event, seats = [], order, deadlineText, discount = 0 }) {
   const aside = $('#summary');
   aside.hidden = false;
   const amount = seats.reduce((a, s) => a + s.price, 0);
@@ -191,7 +191,7 @@ function renderSummary({ performance, event, seats = [], order, deadlineText }) 
   dl.append(h('dd', { class: 'wide' }, seats.length ? h('ul', { class: 'sum-seats' }, seats.map(s => h('li', {}, `${s.gradeName} ${s.label}`, h('span', {}, won(s.price))))) : t('noSeats')));
   row(t('ticketAmount'), won(amount));
   row(t('bookingFee'), won(0));
-  row(t('discount'), won(0));
+  row(t('discount'), discount > 0 ? '− ' + won(discount) : won(0), discount > 0 ? 'discount' : null); // discounts (issue 13.2)
   if (performance && policy) {
     const until = new Date(Date.parse(performance.startsAt) - policy.cutoffMinutes * 60000).toISOString();
     row(t('deadline'), when(until));
@@ -377,13 +377,16 @@ async function performancePage(performanceId) {
     const o = state.order;
     const countdown = h('p', { class: 'countdown', id: 'countdown' });
     if (state.step === 3) {
-      stepBox.append(h('h2', {}, t('price')), countdown,
+      const priceBox = h('div', { id: 'price-box' },
         h('table', { class: 'prices' }, h('caption', {}, t('perSeat')),
           h('tbody', {}, o.seats.map(s => h('tr', {}, h('th', { scope: 'row' }, `${gradeName(s.grade)} ${s.label}`), h('td', {}, t('basePrice')), h('td', {}, won(s.price)))))),
         h('p', { class: 'muted' }, t('noDiscounts')),
-        h('label', {}, t('coupon'), h('select', { disabled: true }, h('option', {}, t('couponNone')))),
+        h('label', {}, t('coupon'), h('select', { disabled: true }, h('option', {}, t('couponNone')))));
+      stepBox.append(h('h2', {}, t('price')), countdown, priceBox,
         h('div', { class: 'actions' }, h('button', { type: 'button', id: 'give-back', onclick: giveBack }, t('giveBack')),
           h('button', { type: 'button', class: 'primary', id: 'to-buyer', onclick: () => { state.step = 4; renderAll(); } }, t('next'))));
+      // Discounts (issue 13.2): assets/discounts.js prices each seat on the server and reports the new total.
+      if (window.TicketingDiscounts) window.TicketingDiscounts.mount(priceBox, { order: o, gradeName, onPriced: priced => { state.priced = priced; o.totalAmount = priced.totalAmount; renderSummaryOnly(); } });
     } else if (state.step === 4) {
       const agree = h('input', { type: 'checkbox', id: 'agree' });
       const msg = h('p', { class: 'form-msg', 'aria-live': 'polite' });
@@ -406,10 +409,18 @@ async function performancePage(performanceId) {
     const wasHidden = bookingBox.classList.contains('later');
     renderPanel();
     renderStep();
-    renderSummary({ performance, event, seats: state.order ? state.order.seats.map(s => ({ label: s.label, gradeName: gradeName(s.grade), price: s.price })) : selectedInfo(), order: state.order, deadlineText: state.order ? remainingText() : null });
+    renderSummaryOnly();
     if (wasHidden && state.step === 2) requestAnimationFrame(() => seatMap.resize());
   }
   rerender = () => { renderLegend(); renderAll(); };
+  // Discounts (issue 13.2): once the price step has the server's prices, the summary lists face prices, the discount and the total.
+  function renderSummaryOnly() {
+    const priced = state.order && state.priced && state.priced.orderId === state.order.id ? state.priced : null;
+    const seats = state.order
+      ? state.order.seats.map(s => ({ label: s.label, gradeName: gradeName(s.grade), price: priced ? priced.seats.find(x => x.seatId === s.seatId)?.facePrice ?? s.price : s.price }))
+      : selectedInfo();
+    renderSummary({ performance, event, seats, order: state.order, discount: priced ? priced.discountAmount : 0, deadlineText: state.order ? remainingText() : null });
+  }
 
   function remaining() { return state.order ? Date.parse(state.order.expiresAt) - serverNow() : 0; }
   function remainingText() { const ms = Math.max(0, remaining()); const s = Math.ceil(ms / 1000); return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`; }
