@@ -37,6 +37,12 @@ public interface IAppDbContext
 
     DbSet<IdempotencyRecord> IdempotencyRecords { get; }
 
+    // --- Guest booking (issue 13.3) ---
+    DbSet<Ticketing.Domain.Guests.PhoneVerification> PhoneVerifications { get; }
+
+    DbSet<Ticketing.Domain.Guests.GuestBooking> GuestBookings { get; }
+    // --- end guest booking ---
+
     DatabaseFacade Database { get; }
 
     ChangeTracker ChangeTracker { get; }

@@ -14,7 +14,14 @@ public sealed record PerformanceDto(
     bool RequiresQueuePass,
     string? WaitingRoomId,
     int SeatCount,
-    IReadOnlyList<GradeDto> Grades);
+    IReadOnlyList<GradeDto> Grades)
+{
+    // --- Guest booking (issue 13.3) ---
+
+    /// <summary>Open to guests: fans without an account book with a verified phone.</summary>
+    public bool GuestBooking { get; init; }
+    // --- end guest booking ---
+}
 
 public sealed record EventDetailsDto(
     long Id,

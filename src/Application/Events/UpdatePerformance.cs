@@ -34,6 +34,11 @@ public sealed class UpdatePerformanceHandler(IAppDbContext db, ISellingRulesCach
 
         performance.Reschedule(request.Settings.ToSchedule());
         performance.ChangeRules(request.Settings.ToRules());
+        if (request.Settings.GuestBooking is { } guestBooking)
+        {
+            performance.OpenToGuests(guestBooking); // guest booking (issue 13.3)
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         sellingRules.Invalidate(performance.Id);
         return mapper.Map<PerformanceDto>(performance);

@@ -75,6 +75,14 @@ public sealed class Performance
         RequiresQueuePass = rules.RequiresQueuePass;
         WaitingRoomId = rules.RequiresQueuePass ? rules.WaitingRoomId : null;
     }
+
+    // --- Guest booking (issue 13.3) ---
+
+    /// <summary>Fans without an account may book this performance with a verified phone (off by default).</summary>
+    public bool GuestBooking { get; private set; }
+
+    /// <summary>Opens the performance to guests, or closes it (guest orders already made stay valid).</summary>
+    public void OpenToGuests(bool open) => GuestBooking = open;
 }
 
 /// <summary>When a performance starts and when its tickets are on sale. Sales end no later than the start.</summary>

@@ -37,6 +37,15 @@ public static class DemoSettingsCheck
                 + "the data folder, different on every instance. Set FanIdentity:PrivateKeyPem (an EC P-256 private key in PEM) from your secret store.");
         }
 
+        // --- Guest booking (issue 13.3) ---
+        var sms = configuration["Sms:Provider"];
+        if (string.Equals(sms?.Trim(), "Simulated", StringComparison.OrdinalIgnoreCase) && !configuration.GetValue("Sms:AllowSimulated", false))
+        {
+            refusals.Add("Sms:Provider is Simulated, which sends no SMS and shows every guest's verification code at GET /api/dev/sms "
+                + "(anyone could book as any phone). Leave Sms:Provider unset (guest booking off), or set Sms:AllowSimulated=true if this really is a demo.");
+        }
+        // --- end guest booking ---
+
         return refusals;
     }
 
