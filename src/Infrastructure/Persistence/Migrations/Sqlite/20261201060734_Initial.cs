@@ -65,6 +65,23 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "PhoneVerifications",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CodeHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PhoneVerifications", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Users",
                 columns: table => new
                 {
@@ -97,7 +114,8 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     MaxSeatsPerFan = table.Column<int>(type: "INTEGER", nullable: false),
                     RequiresQueuePass = table.Column<bool>(type: "INTEGER", nullable: false),
                     WaitingRoomId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    SeatCount = table.Column<int>(type: "INTEGER", nullable: false)
+                    SeatCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    GuestBooking = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -214,6 +232,35 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                         principalTable: "Performances",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "GuestBookings",
+                columns: table => new
+                {
+                    OrderId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    BookingNumber = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    GuestId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GuestBookings", x => x.OrderId);
+                    table.ForeignKey(
+                        name: "FK_GuestBookings_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_GuestBookings_Users_GuestId",
+                        column: x => x.GuestId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -345,6 +392,17 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 columns: new[] { "Status", "Category" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_GuestBookings_BookingNumber",
+                table: "GuestBookings",
+                column: "BookingNumber",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GuestBookings_GuestId",
+                table: "GuestBookings",
+                column: "GuestId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_IdempotencyRecords_CreatedAt",
                 table: "IdempotencyRecords",
                 column: "CreatedAt");
@@ -410,6 +468,16 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 columns: new[] { "EventId", "StartsAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_PhoneVerifications_CreatedAt",
+                table: "PhoneVerifications",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PhoneVerifications_Phone_CreatedAt",
+                table: "PhoneVerifications",
+                columns: new[] { "Phone", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PriceGrades_PerformanceId_Code",
                 table: "PriceGrades",
                 columns: new[] { "PerformanceId", "Code" },
@@ -472,6 +540,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "AccessPassBinding");
 
             migrationBuilder.DropTable(
+                name: "GuestBookings");
+
+            migrationBuilder.DropTable(
                 name: "IdempotencyRecords");
 
             migrationBuilder.DropTable(
@@ -479,6 +550,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Payments");
+
+            migrationBuilder.DropTable(
+                name: "PhoneVerifications");
 
             migrationBuilder.DropTable(
                 name: "PriceGrades");

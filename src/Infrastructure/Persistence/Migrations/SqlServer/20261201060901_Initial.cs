@@ -65,6 +65,23 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "PhoneVerifications",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Phone = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    CodeHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Attempts = table.Column<int>(type: "int", nullable: false),
+                    UsedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PhoneVerifications", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Users",
                 columns: table => new
                 {
@@ -97,7 +114,8 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     MaxSeatsPerFan = table.Column<int>(type: "int", nullable: false),
                     RequiresQueuePass = table.Column<bool>(type: "bit", nullable: false),
                     WaitingRoomId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    SeatCount = table.Column<int>(type: "int", nullable: false)
+                    SeatCount = table.Column<int>(type: "int", nullable: false),
+                    GuestBooking = table.Column<bool>(type: "bit", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -214,6 +232,35 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                         principalTable: "Performances",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "GuestBookings",
+                columns: table => new
+                {
+                    OrderId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    BookingNumber = table.Column<string>(type: "nvarchar(10)", maxLength: 10, nullable: false),
+                    GuestId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Phone = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Email = table.Column<string>(type: "nvarchar(254)", maxLength: 254, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GuestBookings", x => x.OrderId);
+                    table.ForeignKey(
+                        name: "FK_GuestBookings_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_GuestBookings_Users_GuestId",
+                        column: x => x.GuestId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -345,6 +392,17 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 columns: new[] { "Status", "Category" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_GuestBookings_BookingNumber",
+                table: "GuestBookings",
+                column: "BookingNumber",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GuestBookings_GuestId",
+                table: "GuestBookings",
+                column: "GuestId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_IdempotencyRecords_CreatedAt",
                 table: "IdempotencyRecords",
                 column: "CreatedAt");
@@ -410,6 +468,16 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 columns: new[] { "EventId", "StartsAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_PhoneVerifications_CreatedAt",
+                table: "PhoneVerifications",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PhoneVerifications_Phone_CreatedAt",
+                table: "PhoneVerifications",
+                columns: new[] { "Phone", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PriceGrades_PerformanceId_Code",
                 table: "PriceGrades",
                 columns: new[] { "PerformanceId", "Code" },
@@ -472,6 +540,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 name: "AccessPassBinding");
 
             migrationBuilder.DropTable(
+                name: "GuestBookings");
+
+            migrationBuilder.DropTable(
                 name: "IdempotencyRecords");
 
             migrationBuilder.DropTable(
@@ -479,6 +550,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "Payments");
+
+            migrationBuilder.DropTable(
+                name: "PhoneVerifications");
 
             migrationBuilder.DropTable(
                 name: "PriceGrades");
