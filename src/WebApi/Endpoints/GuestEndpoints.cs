@@ -67,7 +67,7 @@ internal static class GuestEndpoints
             .WithDescription($"Send the token of a lookup in the {GuestLookupTokens.Header} header; it opens this booking only (401 guest.lookup_required otherwise).")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        looked.MapGet("/", GetLookedUpGuestBooking);
+        looked.MapGet(string.Empty, GetLookedUpGuestBooking);
         looked.MapGet("/tickets/{ticketId}/qr", GetLookedUpTicketQr).Produces(StatusCodes.Status200OK, contentType: "image/png");
         looked.MapGet("/cancellation", QuoteLookedUpCancellation)
             .ProducesValidationProblem()

@@ -345,3 +345,33 @@ public sealed class GuestBookingTests : IAsyncLifetime
         public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
     }
 }
+
+/// <summary>The per-address limits of the anonymous guest endpoints (a fixed window: no clock needs to move).</summary>
+public sealed class GuestAddressLimitTests : IAsyncLifetime
+{
+    private PaymentApi _p = null!;
+
+    public async Task InitializeAsync() => _p = await GuestApi.StartAsync(api => api
+        .With("RateLimits:GuestLookupsPerMinute", "3")
+        .With("RateLimits:GuestCodesPerHour", "2"));
+
+    public async Task DisposeAsync() => await _p.DisposeAsync();
+
+    [Fact]
+    public async Task One_address_gets_a_few_lookups_a_minute_and_a_few_codes_an_hour()
+    {
+        var client = _p.Api.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await GuestApi.LookUpAsync(client, $"ABCDE-FGHJ{i + 2}", "010-3000-0001")).StatusCode);
+        }
+
+        var limited = await GuestApi.LookUpAsync(client, "ABCDE-FGHJK", "010-3000-0001");
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
+
+        await GuestApi.AskCodeAsync(client, "010-3000-0002");
+        await GuestApi.AskCodeAsync(client, "010-3000-0003");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/api/guest/phone-verifications", new { phone = "010-3000-0004" })).StatusCode);
+    }
+}
