@@ -63,11 +63,15 @@ internal static class GuestEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        var looked = guest.MapGroup("/bookings/{bookingNumber}").AllowAnonymous()
-            .WithDescription($"Send the token of a lookup in the {GuestLookupTokens.Header} header; it opens this booking only (401 guest.lookup_required otherwise).")
+        const lookupDescription = "Send the token of a lookup in the " + GuestLookupTokens.Header + " header; it opens this booking only (401 guest.lookup_required otherwise).";
+        guest.MapGet("/bookings/{bookingNumber}", GetLookedUpGuestBooking).AllowAnonymous()
+            .WithDescription(lookupDescription)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        looked.MapGet(string.Empty, GetLookedUpGuestBooking);
+        var looked = guest.MapGroup("/bookings/{bookingNumber}").AllowAnonymous()
+            .WithDescription(lookupDescription)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         looked.MapGet("/tickets/{ticketId}/qr", GetLookedUpTicketQr).Produces(StatusCodes.Status200OK, contentType: "image/png");
         looked.MapGet("/cancellation", QuoteLookedUpCancellation)
             .ProducesValidationProblem()
