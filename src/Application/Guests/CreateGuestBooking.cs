@@ -12,7 +12,7 @@ namespace Ticketing.Application.Guests;
 /// <summary>
 /// The buyer check of a guest's order: the guest gives a name and an email for one of its orders (the phone is the
 /// verified one) and gets the booking number to look it up later. Asking again for the same order answers the same
-/// booking (with the contact updated while unpaid).
+/// booking, unchanged.
 /// </summary>
 public sealed record CreateGuestBooking(Guid GuestId, Guid OrderId, string? Name, string? Email) : IRequest<Result<GuestBookingDto>>;
 

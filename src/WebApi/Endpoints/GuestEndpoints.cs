@@ -63,7 +63,7 @@ internal static class GuestEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        const lookupDescription = "Send the token of a lookup in the " + GuestLookupTokens.Header + " header; it opens this booking only (401 guest.lookup_required otherwise).";
+        const string lookupDescription = "Send the token of a lookup in the " + GuestLookupTokens.Header + " header; it opens this booking only (401 guest.lookup_required otherwise).";
         guest.MapGet("/bookings/{bookingNumber}", GetLookedUpGuestBooking).AllowAnonymous()
             .WithDescription(lookupDescription)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
