@@ -51,7 +51,7 @@ public sealed class GuestPagesBrowserTests
             var run = result.GetProperty("runs").GetProperty(size);
             Assert.False(run.TryGetProperty("pageErrors", out var errors), errors.ToString());
             var ko = size == "phone";
-            Assert.Equal(["/book/guest?performance=1"], run.GetProperty("guestLinks").EnumerateArray().Select(e => e.GetString()).ToArray());
+            Assert.Equal(["/book/guest?performance=1"], run.GetProperty("guestLinks").EnumerateArray().Select(e => e.GetString()!).ToArray());
             Assert.Contains(ko ? "*********0001" : "*********0002", run.GetProperty("sentMessage").GetString()!, StringComparison.Ordinal);
             Assert.Contains(ko ? "남은 시도 4회" : "4 attempts left", run.GetProperty("wrongCodeMessage").GetString()!, StringComparison.Ordinal);
             Assert.Equal(string.Empty, run.GetProperty("buyerNameBefore").GetString());

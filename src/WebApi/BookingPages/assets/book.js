@@ -236,7 +236,7 @@ async function eventsPage() {
     });
     cards.push(h('article', { class: 'event' }, h('h2', {}, ev.title), h('p', { class: 'muted' }, `${ev.venue} · ${ev.category}`), h('ul', { class: 'perfs' }, rows)));
   }
-  page(h('h1', {}, t('events')), cards.length ? cards : h('p', {}, t('noEvents')));
+  page(h('h1', {}, t('events')), ...(cards.length ? cards : [h('p', {}, t('noEvents'))])); // replaceChildren does not flatten an array
   $('#summary').hidden = true;
 }
 
