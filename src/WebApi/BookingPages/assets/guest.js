@@ -86,7 +86,7 @@ const GuestPages = (() => {
   function afterPaid(orderId, box) {
     const number = sessionStorage.getItem('guestBooking:' + orderId);
     if (!number) return;
-    box.prepend(h('div', { class: 'card guest-number', id: 'guest-number' },
+    box.before(h('div', { class: 'card guest-number', id: 'guest-number' },
       h('p', {}, gt('g.number'), ' ', h('b', { id: 'guest-booking-number' }, number)), h('p', { class: 'muted' }, gt('g.keep'))));
   }
 
