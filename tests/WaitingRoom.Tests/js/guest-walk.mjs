@@ -23,7 +23,35 @@ const browser = await chromium.launch({
 });
 const shot = (page, name) => page.screenshot({ path: join(out, name + '.png') });
 
+async function guestBookingOf(id) {
+  return (await (await fetch(`${base}/api/performances/${id}`)).json()).guestBooking;
+}
+
 try {
+  // The organizer's page switches guest booking of the chosen performance off and on again.
+  {
+    const context = await browser.newContext(sizes.desktop);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', e => errors.push(String(e)));
+    await page.goto(`${base}/organizer/`);
+    await page.fill('#email', 'organizer@demo.ticketing');
+    await page.fill('#password', 'organizer-demo-1');
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#guest-setting:not([hidden])', { timeout: 20000 });
+    const organizer = { performance: await page.inputValue('#performance'), checkedAtFirst: await page.isChecked('#guest-booking') };
+    await page.uncheck('#guest-booking');
+    await page.waitForFunction(() => document.getElementById('guest-booking-status').textContent.length > 0, null, { timeout: 20000 });
+    organizer.afterOff = await guestBookingOf(organizer.performance);
+    await shot(page, 'guest-organizer-desktop');
+    await page.check('#guest-booking');
+    await page.waitForFunction(() => !document.getElementById('guest-booking').disabled, null, { timeout: 20000 });
+    organizer.afterOn = await guestBookingOf(organizer.performance);
+    if (errors.length) organizer.pageErrors = errors;
+    result.organizer = organizer;
+    await context.close();
+  }
+
   for (const [size, { phone, ...options }] of Object.entries(sizes)) {
     const run = {};
     result.runs[size] = run;

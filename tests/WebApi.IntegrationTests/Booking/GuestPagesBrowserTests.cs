@@ -45,6 +45,14 @@ public sealed class GuestPagesBrowserTests
         var result = doc.RootElement;
         Assert.True(code == 0 && result.GetProperty("ok").GetBoolean(), walk);
 
+        // The organizer's switch on the sales page writes the performance's setting (and the walk turned it back on).
+        var organizer = result.GetProperty("organizer");
+        Assert.False(organizer.TryGetProperty("pageErrors", out var organizerErrors), organizerErrors.ToString());
+        Assert.Equal("1", organizer.GetProperty("performance").GetString());
+        Assert.True(organizer.GetProperty("checkedAtFirst").GetBoolean());
+        Assert.False(organizer.GetProperty("afterOff").GetBoolean());
+        Assert.True(organizer.GetProperty("afterOn").GetBoolean());
+
         var numbers = new List<string>();
         foreach (var size in new[] { "phone", "desktop" })
         {
