@@ -75,6 +75,7 @@ public static class DependencyInjection
         services.AddOptions<TicketOptions>().Bind(configuration.GetSection(TicketOptions.SectionName))
             .PostConfigure(o => o.KeyFile ??= Path.Combine(configuration["DataProtection:KeysPath"] ?? Path.Combine(environment.ContentRootPath, "data", "keys"), "ticket-signing.key"));
         services.AddSingleton<ITicketSigner, HmacTicketSigner>();
+        Sms.SmsServiceCollectionExtensions.AddSms(services, configuration, environment); // guest booking (issue 13.3)
         return services;
     }
 }

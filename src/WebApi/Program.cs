@@ -102,6 +102,28 @@ builder.Services.AddRateLimiter(o =>
         }));
 });
 
+// --- Guest booking (issue 13.3): phone codes, guest sessions, lookups by booking number and phone ---
+builder.Services.AddOptions<Ticketing.Application.Guests.GuestBookingOptions>()
+    .Bind(builder.Configuration.GetSection(Ticketing.Application.Guests.GuestBookingOptions.SectionName))
+    .Validate(o => o.CodesPerPhonePerHour >= 1 && o.ResendSeconds >= 0 && o.CodesPerHour >= 1 && o.SessionMinutes is >= 5 and <= 60
+        && o.LookupTokenMinutes is >= 1 and <= 60 && o.LookupsPerNumber >= 1, "Guests: limits must be positive; SessionMinutes 5-60, LookupTokenMinutes 1-60.")
+    .ValidateOnStart();
+builder.Services.AddSingleton<Ticketing.WebApi.Guests.GuestLookupTokens>();
+builder.Services.AddSingleton<Ticketing.WebApi.Guests.GuestLookupThrottle>();
+builder.Services.AddAuthorizationBuilder().AddPolicy(GuestEndpoints.GuestPolicy, p => p.RequireRole(Ticketing.WebApi.Guests.GuestScope.Role));
+builder.Services.AddRateLimiter(o =>
+{
+    // Per address: codes cost an SMS each, and guesses of codes and of booking phones must stay few.
+    string AddressOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    o.AddPolicy(GuestEndpoints.CodeRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(AddressOf(context),
+        _ => new FixedWindowRateLimiterOptions { PermitLimit = builder.Configuration.GetValue("RateLimits:GuestCodesPerHour", 20), Window = TimeSpan.FromHours(1) }));
+    o.AddPolicy(GuestEndpoints.VerifyRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(AddressOf(context),
+        _ => new FixedWindowRateLimiterOptions { PermitLimit = builder.Configuration.GetValue("RateLimits:GuestVerifiesPerMinute", 20), Window = TimeSpan.FromMinutes(1) }));
+    o.AddPolicy(GuestEndpoints.LookupRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(AddressOf(context),
+        _ => new FixedWindowRateLimiterOptions { PermitLimit = builder.Configuration.GetValue("RateLimits:GuestLookupsPerMinute", 10), Window = TimeSpan.FromMinutes(1) }));
+});
+// --- end guest booking ---
+
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
 {
     document.Info.Title = "Ticketing API";
@@ -123,6 +145,7 @@ app.MapServiceTelemetry();
 app.UseAuthentication();
 SecurityStamps.UseRevokedTokensAsAnonymous(app);
 app.UseAuthorization();
+Ticketing.WebApi.Guests.GuestScope.UseGuestScope(app); // guest booking (issue 13.3): what a guest session may reach
 app.UseRateLimiter();
 
 app.MapOpenApi("/openapi/{documentName}.json");
@@ -146,6 +169,7 @@ app.MapTicketEndpoints();
 app.MapWaitlistEndpoints(); // waitlist (issue 13.1)
 app.MapDiscountEndpoints(); // discounts (issue 13.2)
 app.MapAdminJobsDashboard();
+app.MapGuestEndpoints(); // guest booking (issue 13.3)
 
 // No fallback endpoint: unknown routes get an empty 404 that UseStatusCodePages turns into ProblemDetails. A
 // catch-all endpoint would also win over routing's own 405 (wrong method) and 415 (wrong content type) answers.

@@ -46,6 +46,11 @@ public interface IAppDbContext
     DbSet<Ticketing.Domain.Discounts.Discount> Discounts { get; }
 
     // ---- end of discounts ----
+    // --- Guest booking (issue 13.3) ---
+    DbSet<Ticketing.Domain.Guests.PhoneVerification> PhoneVerifications { get; }
+
+    DbSet<Ticketing.Domain.Guests.GuestBooking> GuestBookings { get; }
+    // --- end guest booking ---
 
     DatabaseFacade Database { get; }
 

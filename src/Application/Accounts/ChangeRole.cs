@@ -17,6 +17,7 @@ public sealed class ChangeRoleValidator : AbstractValidator<ChangeRole>
         RuleFor(x => x.UserId).NotEmpty();
         RuleFor(x => x.Role).NotEmpty()
             .Must(r => Enum.GetNames<Role>().Contains(r, StringComparer.OrdinalIgnoreCase))
+            .Must(r => !string.Equals(r, nameof(Role.Guest), StringComparison.OrdinalIgnoreCase)) // guest accounts come from a verified phone only
             .WithMessage("Role must be one of: fan, organizer, admin.");
     }
 }

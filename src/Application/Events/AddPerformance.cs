@@ -37,6 +37,11 @@ public sealed record PerformanceSettings(
 
     public int ToWaitlistOfferMinutes() => WaitlistOfferMinutes ?? Performance.DefaultWaitlistOfferMinutes;
     // ---- end waitlist ----
+    // --- Guest booking (issue 13.3) ---
+
+    /// <summary>Open to guests (booking with a verified phone, no account). Absent: off on a new performance, unchanged on an update.</summary>
+    public bool? GuestBooking { get; init; }
+    // --- end guest booking ---
 }
 
 /// <summary>Adds a performance with its whole seat map in one document (a 40,000-seat stadium is one request).</summary>
@@ -149,6 +154,7 @@ public sealed class AddPerformanceHandler(IAppDbContext db, ISeatMapWriter seatW
         var seatMap = request.SeatMap.ToSeatMap();
         var performance = loaded.Value.AddPerformance(request.Settings.ToSchedule(), request.Settings.ToRules(), seatMap, clock.GetUtcNow());
         performance.ChangeWaitlistRules(request.Settings.ToReturnedSeats(), request.Settings.ToWaitlistOfferMinutes()); // waitlist (issue 13.1)
+        performance.OpenToGuests(request.Settings.GuestBooking ?? false); // guest booking (issue 13.3)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await seatWriter.WriteAsync(performance.Id, seatMap.Seats, cancellationToken);

@@ -17,8 +17,15 @@ public sealed record PerformanceDto(
     IReadOnlyList<GradeDto> Grades,
     // ---- waitlist (issue 13.1) ----
     string ReturnedSeats = "Public",
-    int WaitlistOfferMinutes = Ticketing.Domain.Catalog.Performance.DefaultWaitlistOfferMinutes);
+    int WaitlistOfferMinutes = Ticketing.Domain.Catalog.Performance.DefaultWaitlistOfferMinutes)
     // ---- end waitlist ----
+{
+    // --- Guest booking (issue 13.3) ---
+
+    /// <summary>Open to guests: fans without an account book with a verified phone.</summary>
+    public bool GuestBooking { get; init; }
+    // --- end guest booking ---
+}
 
 public sealed record EventDetailsDto(
     long Id,

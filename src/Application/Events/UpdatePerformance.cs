@@ -35,6 +35,11 @@ public sealed class UpdatePerformanceHandler(IAppDbContext db, ISellingRulesCach
         performance.Reschedule(request.Settings.ToSchedule());
         performance.ChangeRules(request.Settings.ToRules());
         performance.ChangeWaitlistRules(request.Settings.ToReturnedSeats(), request.Settings.ToWaitlistOfferMinutes()); // waitlist (issue 13.1)
+        if (request.Settings.GuestBooking is { } guestBooking)
+        {
+            performance.OpenToGuests(guestBooking); // guest booking (issue 13.3)
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         sellingRules.Invalidate(performance.Id);
         return mapper.Map<PerformanceDto>(performance);

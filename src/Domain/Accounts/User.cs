@@ -73,6 +73,37 @@ public sealed class User
         ArgumentException.ThrowIfNullOrWhiteSpace(passwordHash);
         PasswordHash = passwordHash;
     }
+
+    // --- Guest booking (issue 13.3): an account made from a verified phone, without a password. ---
+
+    /// <summary>Prefix of a guest account's login key: no registered email has it (every email has an <c>@</c>).</summary>
+    public const string GuestKeyPrefix = "tel:";
+
+    /// <summary>What a guest account stores as its password hash: not a hash, so no password ever verifies.</summary>
+    public const string NoPassword = "guest:no-password";
+
+    /// <summary>
+    /// The guest account of a verified phone (E.164, from <see cref="PhoneNumber.Normalize"/>): one per phone, found by
+    /// its normalised key <c>tel:+82...</c>. It has no password, so it never logs in; its sessions come from a verified code.
+    /// </summary>
+    public static User RegisterGuest(string phoneE164, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(phoneE164);
+        return new User
+        {
+            Id = Guid.NewGuid(),
+            Email = GuestKeyPrefix + phoneE164,
+            NormalizedEmail = GuestKeyOf(phoneE164),
+            DisplayName = PhoneNumber.Mask(phoneE164),
+            PasswordHash = NoPassword,
+            Role = Role.Guest,
+            CreatedAt = now,
+            SecurityStamp = Guid.NewGuid(),
+        };
+    }
+
+    /// <summary>The login key of the guest account of a phone (E.164).</summary>
+    public static string GuestKeyOf(string phoneE164) => GuestKeyPrefix + phoneE164;
 }
 
 public enum Role
@@ -80,4 +111,7 @@ public enum Role
     Fan = 0,
     Organizer = 1,
     Admin = 2,
+
+    /// <summary>Guest booking (issue 13.3): an account of a verified phone, without a password.</summary>
+    Guest = 3,
 }

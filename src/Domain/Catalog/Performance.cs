@@ -105,6 +105,14 @@ public sealed class Performance
     }
 
     // ---- end waitlist ----
+    // --- Guest booking (issue 13.3) ---
+
+    /// <summary>Fans without an account may book this performance with a verified phone (off by default).</summary>
+    public bool GuestBooking { get; private set; }
+
+    /// <summary>Opens the performance to guests, or closes it (guest orders already made stay valid).</summary>
+    public void OpenToGuests(bool open) => GuestBooking = open;
+    // --- end guest booking ---
 }
 
 /// <summary>Where seats refunded during the open public sale go (waitlist, issue 13.1).</summary>

@@ -48,6 +48,11 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Ticketing.Domain.Discounts.Discount> Discounts => Set<Ticketing.Domain.Discounts.Discount>();
 
     // ---- end of discounts ----
+    // --- Guest booking (issue 13.3) ---
+    public DbSet<Ticketing.Domain.Guests.PhoneVerification> PhoneVerifications => Set<Ticketing.Domain.Guests.PhoneVerification>();
+
+    public DbSet<Ticketing.Domain.Guests.GuestBooking> GuestBookings => Set<Ticketing.Domain.Guests.GuestBooking>();
+    // --- end guest booking ---
 
     /// <summary>The filter of the unique index over live order lines, in this provider's SQL dialect.</summary>
     protected abstract string LiveLineFilter { get; }

@@ -87,6 +87,8 @@ public static partial class DemoData
             e.AddPerformance(new PerformanceSchedule(firstShow, now.AddMinutes(-1), firstShow.AddHours(-1)), PerformanceRules.Default, hall, now),
             e.AddPerformance(new PerformanceSchedule(firstShow.AddDays(1), now.AddMinutes(-1), firstShow.AddDays(1).AddHours(-1)), PerformanceRules.Default with { RequiresQueuePass = true, WaitingRoomId = WaitingRoomId }, hall, now),
         };
+        // Guest booking (issue 13.3): the freely selling performance is open to guests too, so the demo shows it.
+        performances[0].OpenToGuests(true);
         e.Publish(now);
         db.Events.Add(e);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

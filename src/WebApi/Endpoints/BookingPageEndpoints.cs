@@ -20,6 +20,7 @@ internal static class BookingPageEndpoints
         "/book", "/book/login", "/book/performances/{performanceId:long}", "/book/pay/success", "/book/pay/fail",
         "/book/orders", "/book/orders/{orderId}",
         "/book/waitlist", // waitlist (issue 13.1)
+        "/book/guest", "/book/lookup", // guest booking (issue 13.3)
     ];
 
     public static WebApplication MapBookingPages(this WebApplication app)

@@ -116,7 +116,16 @@ public record PerformanceSettingsRequest(
 {
     public PerformanceSettings ToSettings() =>
         new(StartsAt, SalesOpenAt, SalesCloseAt, HoldSeconds, MaxSeatsPerOrder, MaxSeatsPerFan, RequiresQueuePass, WaitingRoomId,
-            ReturnedSeats, WaitlistOfferMinutes); // waitlist (issue 13.1)
+            ReturnedSeats, WaitlistOfferMinutes) // waitlist (issue 13.1)
+        {
+            GuestBooking = GuestBooking, // guest booking (issue 13.3)
+        };
+
+    // --- Guest booking (issue 13.3) ---
+
+    /// <summary>Open the performance to guests (booking with a verified phone, without an account). Absent on an update: unchanged.</summary>
+    public bool? GuestBooking { get; init; }
+    // --- end guest booking ---
 }
 
 public sealed record PerformanceRequest(

@@ -43,6 +43,14 @@ public static class DemoSettingsCheck
                 + "(an organizer among them), so anyone could sign in as them. Set Database:SeedDemoData=false, or Database:AllowDemoAccounts=true "
                 + "if this really is a demo.");
         }
+        // --- Guest booking (issue 13.3) ---
+        var sms = configuration["Sms:Provider"];
+        if (string.Equals(sms?.Trim(), "Simulated", StringComparison.OrdinalIgnoreCase) && !configuration.GetValue("Sms:AllowSimulated", false))
+        {
+            refusals.Add("Sms:Provider is Simulated, which sends no SMS and shows every guest's verification code at GET /api/dev/sms "
+                + "(anyone could book as any phone). Leave Sms:Provider unset (guest booking off), or set Sms:AllowSimulated=true if this really is a demo.");
+        }
+        // --- end guest booking ---
 
         return refusals;
     }

@@ -222,7 +222,7 @@ async function eventsPage() {
       const li = h('li', { class: 'perf' },
         h('div', {}, h('b', {}, when(p.startsAt)), p.requiresQueuePass ? h('span', { class: 'tag' }, t('paced')) : null,
           h('ul', { class: 'grades' }, p.grades.map(g => h('li', { 'data-grade': g.code }, h('i', { class: 'swatch', style: `background:${g.color || '#888'}` }), `${g.name} ${won(g.price)}`, ' ', h('small', {}))))),
-        h('a', { class: 'button primary', href: `/book/performances/${p.id}` }, t('choose')), left);
+        h('a', { class: 'button primary', href: `/book/performances/${p.id}` }, t('choose')), GuestPages.link(p), left); // guest booking: GuestPages.link
       // Seats left per grade, from the seat map (only for halls small enough to fetch in a list).
       if (p.seatCount <= 10000) {
         api(`/api/performances/${p.id}/seats`, { anonymous: true }).then(({ body: map }) => {
@@ -236,7 +236,7 @@ async function eventsPage() {
     });
     cards.push(h('article', { class: 'event' }, h('h2', {}, ev.title), h('p', { class: 'muted' }, `${ev.venue} · ${ev.category}`), h('ul', { class: 'perfs' }, rows)));
   }
-  page(h('h1', {}, t('events')), cards.length ? cards : h('p', {}, t('noEvents')));
+  page(h('h1', {}, t('events')), ...(cards.length ? cards : [h('p', {}, t('noEvents'))])); // replaceChildren does not flatten an array
   $('#summary').hidden = true;
 }
 
@@ -390,10 +390,11 @@ async function performancePage(performanceId) {
     } else if (state.step === 4) {
       const agree = h('input', { type: 'checkbox', id: 'agree' });
       const msg = h('p', { class: 'form-msg', 'aria-live': 'polite' });
+      const buyer = GuestPages.buyerDefaults(state.me) ?? { name: state.me?.displayName || '', email: state.me?.email || '', phone: '' }; // guest booking
       const form = h('form', { id: 'buyer', onsubmit: e => { e.preventDefault(); if (!agree.checked) { msg.textContent = t('mustAgree'); agree.focus(); return; } pay(); } },
-        h('label', {}, t('name'), h('input', { id: 'buyer-name', value: state.me?.displayName || '', autocomplete: 'name' })),
-        h('label', {}, t('email'), h('input', { id: 'buyer-email', type: 'email', value: state.me?.email || '', autocomplete: 'email' })),
-        h('label', {}, t('phone'), h('input', { id: 'buyer-phone', type: 'tel', autocomplete: 'tel', placeholder: '010-0000-0000' })),
+        h('label', {}, t('name'), h('input', { id: 'buyer-name', value: buyer.name, autocomplete: 'name' })),
+        h('label', {}, t('email'), h('input', { id: 'buyer-email', type: 'email', value: buyer.email, autocomplete: 'email' })),
+        h('label', {}, t('phone'), h('input', { id: 'buyer-phone', type: 'tel', autocomplete: 'tel', placeholder: '010-0000-0000', value: buyer.phone })),
         h('label', { class: 'check' }, agree, t('agree')), msg,
         h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => { state.step = 3; renderAll(); } }, t('back')),
           h('button', { type: 'submit', class: 'primary', id: 'pay' }, t('pay'), ' ', won(o.totalAmount))));
@@ -462,6 +463,7 @@ async function performancePage(performanceId) {
       return;
     }
     if (e.code?.startsWith('pass.')) { passProblem(e); return; }
+    if (GuestPages.holdRefused(e)) return; // guest booking
     if (e.code === 'seats.not_together') { say(t('notTogether')); alertBox(t('notTogether')); return; }
     if (e.status === 404 && e.code === 'route.not_found') { say(t('togetherOff')); alertBox(t('togetherOff')); return; }
     if (e.status === 429) { alertBox(t('slowDown')); return; }
@@ -509,8 +511,9 @@ async function performancePage(performanceId) {
     say(t('gaveBack'));
   }
 
-  function pay() {
+  async function pay() {
     const o = state.order;
+    if (!(await GuestPages.beforePay(o))) return; // guest booking: the buyer check gives the booking number
     state.step = 5; renderAll();
     const q = new URLSearchParams({
       orderId: o.id, amount: String(o.totalAmount), orderName: `${event.title} × ${o.seats.length}`,
@@ -644,7 +647,7 @@ async function paySuccessPage() {
     renderSummary({ performance: perf, event: ev, seats: order.seats.map(s => ({ label: s.label, gradeName: s.grade, price: s.price })), order });
   }
   const tryAgain = () => h('a', { class: 'button primary', id: 'pay-again', href: `/book/performances/${order?.performanceId ?? ''}?order=${orderId}` }, t('tryAgain'));
-  const paid = () => { clearInterval(creep); fill(100); msg.textContent = t('paid'); say(t('paid')); sessionStorage.removeItem('order:' + order?.performanceId); actions.replaceChildren(h('a', { class: 'button primary', id: 'view-tickets', href: '/book/orders/' + orderId }, t('viewTickets'))); };
+  const paid = () => { clearInterval(creep); fill(100); msg.textContent = t('paid'); say(t('paid')); sessionStorage.removeItem('order:' + order?.performanceId); actions.replaceChildren(h('a', { class: 'button primary', id: 'view-tickets', href: '/book/orders/' + orderId }, t('viewTickets'))); GuestPages.afterPaid(orderId, actions); };
   try {
     const r = await api('/api/payments/confirm', { method: 'POST', body: { paymentKey, orderId, amount }, headers: { 'Idempotency-Key': `confirm-${orderId}-${paymentKey}` } });
     if (r.status === 200) { paid(); return; }
@@ -757,6 +760,7 @@ async function route() {
   applyLanguage();
   $('#nav-login').hidden = !!auth.access;
   $('#nav-logout').hidden = !auth.access;
+  GuestPages.nav(); // guest booking: "find my booking" in the header
   const path = location.pathname.replace(/\/+$/, '') || '/book';
   let m;
   try {
@@ -768,6 +772,8 @@ async function route() {
     else if (path === '/book/orders') await ordersPage();
     else if ((m = path.match(/^\/book\/orders\/([0-9a-f]+)$/i))) await orderPage(m[1]);
     else if (path === '/book/waitlist') await waitlistPage(); // waitlist (issue 13.1): assets/waitlist.js
+    else if (path === '/book/guest') await GuestPages.verifyPage(); // guest booking
+    else if (path === '/book/lookup') await GuestPages.lookupPage(); // guest booking
     else page(h('p', {}, t('notFound')));
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;
