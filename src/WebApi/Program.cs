@@ -142,6 +142,7 @@ app.MapOrderEndpoints();
 app.MapAdminEndpoints();
 app.MapPaymentEndpoints();
 app.MapTicketEndpoints();
+app.MapTransferEndpoints(); // transfer (issue 13.4)
 app.MapAdminJobsDashboard();
 
 // No fallback endpoint: unknown routes get an empty 404 that UseStatusCodePages turns into ProblemDetails. A

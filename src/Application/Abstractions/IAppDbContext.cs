@@ -37,6 +37,9 @@ public interface IAppDbContext
 
     DbSet<IdempotencyRecord> IdempotencyRecords { get; }
 
+    // Transfer (issue 13.4)
+    DbSet<TicketTransfer> TicketTransfers { get; }
+
     DatabaseFacade Database { get; }
 
     ChangeTracker ChangeTracker { get; }

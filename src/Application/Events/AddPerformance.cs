@@ -26,6 +26,11 @@ public sealed record PerformanceSettings(
         MaxSeatsPerFan ?? Math.Max(PerformanceRules.DefaultMaxSeatsPerFan, MaxSeatsPerOrder ?? 0),
         RequiresQueuePass,
         string.IsNullOrWhiteSpace(WaitingRoomId) ? null : WaitingRoomId.Trim());
+
+    // Transfer (issue 13.4): how many times one ticket may change hands; absent = 1, 0 = transfers off.
+    public int? MaxTransfersPerTicket { get; init; }
+
+    public int TransferLimit => MaxTransfersPerTicket ?? Performance.DefaultMaxTransfersPerTicket;
 }
 
 /// <summary>Adds a performance with its whole seat map in one document (a 40,000-seat stadium is one request).</summary>
@@ -57,6 +62,10 @@ internal static class PerformanceSettingsRules
                 .NotEmpty().When(x => settings(x).RequiresQueuePass).WithMessage("A performance that requires a queue pass names its waiting room.")
                 .MaximumLength(Performance.MaxWaitingRoomIdLength)
                 .OverridePropertyName("waitingRoomId");
+
+            // Transfer (issue 13.4)
+            v.RuleFor(x => settings(x).MaxTransfersPerTicket).InclusiveBetween(0, Performance.MaxTransfersPerTicketLimit)
+                .OverridePropertyName("maxTransfersPerTicket");
         });
     }
 }
@@ -127,6 +136,7 @@ public sealed class AddPerformanceHandler(IAppDbContext db, ISeatMapWriter seatW
 
         var seatMap = request.SeatMap.ToSeatMap();
         var performance = loaded.Value.AddPerformance(request.Settings.ToSchedule(), request.Settings.ToRules(), seatMap, clock.GetUtcNow());
+        performance.ChangeTransferLimit(request.Settings.TransferLimit); // transfer (issue 13.4)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await seatWriter.WriteAsync(performance.Id, seatMap.Seats, cancellationToken);

@@ -14,7 +14,11 @@ public sealed record PerformanceDto(
     bool RequiresQueuePass,
     string? WaitingRoomId,
     int SeatCount,
-    IReadOnlyList<GradeDto> Grades);
+    IReadOnlyList<GradeDto> Grades)
+{
+    // Transfer (issue 13.4)
+    public int MaxTransfersPerTicket { get; init; }
+}
 
 public sealed record EventDetailsDto(
     long Id,

@@ -34,6 +34,7 @@ public sealed class UpdatePerformanceHandler(IAppDbContext db, ISellingRulesCach
 
         performance.Reschedule(request.Settings.ToSchedule());
         performance.ChangeRules(request.Settings.ToRules());
+        performance.ChangeTransferLimit(request.Settings.TransferLimit); // transfer (issue 13.4)
         await db.SaveChangesAsync(cancellationToken);
         sellingRules.Invalidate(performance.Id);
         return mapper.Map<PerformanceDto>(performance);

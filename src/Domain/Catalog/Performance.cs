@@ -75,6 +75,24 @@ public sealed class Performance
         RequiresQueuePass = rules.RequiresQueuePass;
         WaitingRoomId = rules.RequiresQueuePass ? rules.WaitingRoomId : null;
     }
+
+    // ---- Transfer (issue 13.4): how many times one ticket may change hands (0 = transfers off). ----
+
+    public const int DefaultMaxTransfersPerTicket = 1;
+
+    public const int MaxTransfersPerTicketLimit = 10;
+
+    public int MaxTransfersPerTicket { get; private set; } = DefaultMaxTransfersPerTicket;
+
+    public void ChangeTransferLimit(int maxTransfersPerTicket)
+    {
+        if (maxTransfersPerTicket is < 0 or > MaxTransfersPerTicketLimit)
+        {
+            throw new DomainException("performance.max_transfers_per_ticket", $"Transfers per ticket must be between 0 and {MaxTransfersPerTicketLimit}.");
+        }
+
+        MaxTransfersPerTicket = maxTransfersPerTicket;
+    }
 }
 
 /// <summary>When a performance starts and when its tickets are on sale. Sales end no later than the start.</summary>

@@ -39,6 +39,9 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
+    // Transfer (issue 13.4)
+    public DbSet<TicketTransfer> TicketTransfers => Set<TicketTransfer>();
+
     /// <summary>The filter of the unique index over live order lines, in this provider's SQL dialect.</summary>
     protected abstract string LiveLineFilter { get; }
 

@@ -19,6 +19,9 @@ internal static class BookingPageEndpoints
     [
         "/book", "/book/login", "/book/performances/{performanceId:long}", "/book/pay/success", "/book/pay/fail",
         "/book/orders", "/book/orders/{orderId}",
+
+        // Transfer (issue 13.4)
+        "/book/transfers", "/book/transfers/{transferId}",
     ];
 
     public static WebApplication MapBookingPages(this WebApplication app)

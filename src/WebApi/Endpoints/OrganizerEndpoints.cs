@@ -111,7 +111,13 @@ public record PerformanceSettingsRequest(
     string? WaitingRoomId)
 {
     public PerformanceSettings ToSettings() =>
-        new(StartsAt, SalesOpenAt, SalesCloseAt, HoldSeconds, MaxSeatsPerOrder, MaxSeatsPerFan, RequiresQueuePass, WaitingRoomId);
+        new(StartsAt, SalesOpenAt, SalesCloseAt, HoldSeconds, MaxSeatsPerOrder, MaxSeatsPerFan, RequiresQueuePass, WaitingRoomId)
+        {
+            MaxTransfersPerTicket = MaxTransfersPerTicket, // transfer (issue 13.4)
+        };
+
+    // Transfer (issue 13.4): how many times one ticket may change hands (absent = 1, 0 = transfers off).
+    public int? MaxTransfersPerTicket { get; init; }
 }
 
 public sealed record PerformanceRequest(
