@@ -216,6 +216,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<int>("MaxSeatsPerOrder")
                         .HasColumnType("int");
 
+                    b.Property<int>("MaxTransfersPerTicket")
+                        .HasColumnType("int");
+
                     b.Property<bool>("RequiresQueuePass")
                         .HasColumnType("bit");
 
@@ -581,11 +584,17 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<long>("Price")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("QrSerial")
+                        .HasColumnType("int");
+
                     b.Property<long>("SeatId")
                         .HasColumnType("bigint");
 
                     b.Property<int>("Status")
                         .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.Property<int>("TransferCount")
                         .HasColumnType("int");
 
                     b.Property<DateTimeOffset?>("VoidedAt")
@@ -603,6 +612,112 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                         .HasFilter("[Status] <> 2");
 
                     b.ToTable("Tickets");
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Tickets.TicketTransfer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("PaidBackAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("PaybackAttempts")
+                        .HasColumnType("int");
+
+                    b.Property<string>("PaybackFailureCode")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset?>("PaybackNextAttemptAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("PaybackPaymentKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("PaybackStatus")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("PaymentCheckAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("PaymentChecks")
+                        .HasColumnType("int");
+
+                    b.Property<string>("PaymentKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("PaymentStartedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("PerformanceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RecipientEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)");
+
+                    b.Property<Guid?>("RecipientId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("SeatId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SeatLabel")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<Guid>("SenderId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PaybackNextAttemptAt");
+
+                    b.HasIndex("PaymentCheckAt");
+
+                    b.HasIndex("RecipientEmail");
+
+                    b.HasIndex("SenderId");
+
+                    b.HasIndex("TicketId");
+
+                    b.HasIndex("Status", "ExpiresAt");
+
+                    b.ToTable("TicketTransfers", (string)null);
                 });
 
             modelBuilder.Entity("Ticketing.Infrastructure.AccessPasses.AccessPassBinding", b =>
@@ -707,6 +822,15 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasOne("Ticketing.Domain.Orders.Order", null)
                         .WithMany()
                         .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Tickets.TicketTransfer", b =>
+                {
+                    b.HasOne("Ticketing.Domain.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -97,7 +97,8 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     MaxSeatsPerFan = table.Column<int>(type: "int", nullable: false),
                     RequiresQueuePass = table.Column<bool>(type: "bit", nullable: false),
                     WaitingRoomId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    SeatCount = table.Column<int>(type: "int", nullable: false)
+                    SeatCount = table.Column<int>(type: "int", nullable: false),
+                    MaxTransfersPerTicket = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -285,7 +286,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                     IssuedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     CheckedInAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     CheckedInBy = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
-                    VoidedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    VoidedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    TransferCount = table.Column<int>(type: "int", nullable: false),
+                    QrSerial = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -325,6 +328,48 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                         name: "FK_OrderLines_Seats_SeatId",
                         column: x => x.SeatId,
                         principalTable: "Seats",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TicketTransfers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TicketId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    PerformanceId = table.Column<long>(type: "bigint", nullable: false),
+                    SeatId = table.Column<long>(type: "bigint", nullable: false),
+                    SeatLabel = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    SenderId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    RecipientEmail = table.Column<string>(type: "nvarchar(254)", maxLength: 254, nullable: false),
+                    Price = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Version = table.Column<int>(type: "int", nullable: false),
+                    RecipientId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    AcceptedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PaymentKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    PaymentStartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PaymentCheckAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PaymentChecks = table.Column<int>(type: "int", nullable: false),
+                    PaybackPaymentKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    PaybackStatus = table.Column<int>(type: "int", nullable: false),
+                    PaybackAttempts = table.Column<int>(type: "int", nullable: false),
+                    PaybackNextAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PaybackFailureCode = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    PaidBackAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TicketTransfers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TicketTransfers_Tickets_TicketId",
+                        column: x => x.TicketId,
+                        principalTable: "Tickets",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -442,6 +487,36 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_TicketTransfers_PaybackNextAttemptAt",
+                table: "TicketTransfers",
+                column: "PaybackNextAttemptAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TicketTransfers_PaymentCheckAt",
+                table: "TicketTransfers",
+                column: "PaymentCheckAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TicketTransfers_RecipientEmail",
+                table: "TicketTransfers",
+                column: "RecipientEmail");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TicketTransfers_SenderId",
+                table: "TicketTransfers",
+                column: "SenderId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TicketTransfers_Status_ExpiresAt",
+                table: "TicketTransfers",
+                columns: new[] { "Status", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TicketTransfers_TicketId",
+                table: "TicketTransfers",
+                column: "TicketId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Tickets_FanId",
                 table: "Tickets",
                 column: "FanId");
@@ -490,13 +565,16 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.SqlServer
                 name: "Refunds");
 
             migrationBuilder.DropTable(
-                name: "Tickets");
+                name: "TicketTransfers");
 
             migrationBuilder.DropTable(
                 name: "Seats");
 
             migrationBuilder.DropTable(
                 name: "Users");
+
+            migrationBuilder.DropTable(
+                name: "Tickets");
 
             migrationBuilder.DropTable(
                 name: "Orders");

@@ -11,7 +11,7 @@ using Ticketing.Infrastructure.Persistence;
 namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261201005050_Initial")]
+    [Migration("20261201061000_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -206,6 +206,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("MaxSeatsPerOrder")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxTransfersPerTicket")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RequiresQueuePass")
@@ -567,11 +570,17 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("Price")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("QrSerial")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("SeatId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Status")
                         .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TransferCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("VoidedAt")
@@ -589,6 +598,112 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                         .HasFilter("\"Status\" <> 2");
 
                     b.ToTable("Tickets");
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Tickets.TicketTransfer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AcceptedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PaidBackAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PaybackAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PaybackFailureCode")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PaybackNextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PaybackPaymentKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PaybackStatus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PaymentCheckAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PaymentChecks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PaymentKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PaymentStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PerformanceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecipientEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RecipientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SeatId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SeatLabel")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SenderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PaybackNextAttemptAt");
+
+                    b.HasIndex("PaymentCheckAt");
+
+                    b.HasIndex("RecipientEmail");
+
+                    b.HasIndex("SenderId");
+
+                    b.HasIndex("TicketId");
+
+                    b.HasIndex("Status", "ExpiresAt");
+
+                    b.ToTable("TicketTransfers", (string)null);
                 });
 
             modelBuilder.Entity("Ticketing.Infrastructure.AccessPasses.AccessPassBinding", b =>
@@ -693,6 +808,15 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasOne("Ticketing.Domain.Orders.Order", null)
                         .WithMany()
                         .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ticketing.Domain.Tickets.TicketTransfer", b =>
+                {
+                    b.HasOne("Ticketing.Domain.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

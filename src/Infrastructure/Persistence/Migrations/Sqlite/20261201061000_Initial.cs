@@ -97,7 +97,8 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     MaxSeatsPerFan = table.Column<int>(type: "INTEGER", nullable: false),
                     RequiresQueuePass = table.Column<bool>(type: "INTEGER", nullable: false),
                     WaitingRoomId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    SeatCount = table.Column<int>(type: "INTEGER", nullable: false)
+                    SeatCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxTransfersPerTicket = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -285,7 +286,9 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                     IssuedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     CheckedInAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CheckedInBy = table.Column<Guid>(type: "TEXT", nullable: true),
-                    VoidedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    VoidedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    TransferCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    QrSerial = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -325,6 +328,48 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                         name: "FK_OrderLines_Seats_SeatId",
                         column: x => x.SeatId,
                         principalTable: "Seats",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TicketTransfers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TicketId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PerformanceId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SeatId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SeatLabel = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    SenderId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RecipientEmail = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    Price = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    RecipientId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AcceptedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PaymentKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    PaymentStartedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PaymentCheckAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PaymentChecks = table.Column<int>(type: "INTEGER", nullable: false),
+                    PaybackPaymentKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    PaybackStatus = table.Column<int>(type: "INTEGER", nullable: false),
+                    PaybackAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    PaybackNextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PaybackFailureCode = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    PaidBackAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TicketTransfers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TicketTransfers_Tickets_TicketId",
+                        column: x => x.TicketId,
+                        principalTable: "Tickets",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -442,6 +487,36 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_TicketTransfers_PaybackNextAttemptAt",
+                table: "TicketTransfers",
+                column: "PaybackNextAttemptAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TicketTransfers_PaymentCheckAt",
+                table: "TicketTransfers",
+                column: "PaymentCheckAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TicketTransfers_RecipientEmail",
+                table: "TicketTransfers",
+                column: "RecipientEmail");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TicketTransfers_SenderId",
+                table: "TicketTransfers",
+                column: "SenderId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TicketTransfers_Status_ExpiresAt",
+                table: "TicketTransfers",
+                columns: new[] { "Status", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TicketTransfers_TicketId",
+                table: "TicketTransfers",
+                column: "TicketId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Tickets_FanId",
                 table: "Tickets",
                 column: "FanId");
@@ -490,13 +565,16 @@ namespace Ticketing.Infrastructure.Persistence.Migrations.Sqlite
                 name: "Refunds");
 
             migrationBuilder.DropTable(
-                name: "Tickets");
+                name: "TicketTransfers");
 
             migrationBuilder.DropTable(
                 name: "Seats");
 
             migrationBuilder.DropTable(
                 name: "Users");
+
+            migrationBuilder.DropTable(
+                name: "Tickets");
 
             migrationBuilder.DropTable(
                 name: "Orders");
