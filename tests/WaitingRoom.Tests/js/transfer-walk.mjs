@@ -118,6 +118,23 @@ try {
     await sender.context().close();
     await recipient.context().close();
   }
+  // The organizer sets how often a ticket may change hands on the organizer page.
+  const organizerContext = await browser.newContext(sizes.desktop);
+  const organizer = await organizerContext.newPage();
+  organizer.on('pageerror', e => { (result.organizerErrors ??= []).push(String(e)); });
+  await organizer.goto(`${base}/organizer/#performance=${perf}`);
+  await organizer.fill('#email', process.env.ORGANIZER_EMAIL);
+  await organizer.fill('#password', process.env.ORGANIZER_PASSWORD);
+  await organizer.click('#login-form button[type=submit]');
+  await organizer.waitForFunction(() => document.getElementById('max-transfers').value !== '');
+  result.organizerLimitShown = await organizer.inputValue('#max-transfers');
+  await organizer.fill('#max-transfers', '2');
+  await organizer.click('#transfer-form button[type=submit]');
+  await organizer.waitForFunction(() => /2/.test(document.getElementById('transfer-msg').textContent));
+  result.organizerSaved = await organizer.textContent('#transfer-msg');
+  result.limitAfter = (await api(`/api/performances/${perf}`)).body.maxTransfersPerTicket;
+  await shot(organizer, 'transfer-organizer-desktop');
+  await organizerContext.close();
   result.ok = true;
 } catch (e) {
   result.error = String(e?.stack || e);

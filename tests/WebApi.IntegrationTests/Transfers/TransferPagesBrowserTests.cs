@@ -38,6 +38,8 @@ public sealed class TransferPagesBrowserTests
                 ["FIRST_SEAT"] = "301",
                 ["OUT_DIR"] = outDir,
                 ["CHROMIUM"] = "/usr/bin/chromium",
+                ["ORGANIZER_EMAIL"] = Ticketing.Infrastructure.Persistence.DemoData.OrganizerEmail,
+                ["ORGANIZER_PASSWORD"] = Ticketing.Infrastructure.Persistence.DemoData.OrganizerPassword,
             });
         var line = walk.Split('\n').LastOrDefault(l => l.StartsWith('{')) ?? walk;
         using var doc = JsonDocument.Parse(line);
@@ -67,6 +69,13 @@ public sealed class TransferPagesBrowserTests
                 Assert.True(new FileInfo(file).Length > 5_000, $"{file} looks empty");
             }
         }
+
+        // The organizer page shows the performance's limit (default 1) and saves a new one.
+        Assert.False(result.TryGetProperty("organizerErrors", out var organizerErrors), organizerErrors.ToString());
+        Assert.Equal("1", result.GetProperty("organizerLimitShown").GetString());
+        Assert.Contains("2", result.GetProperty("organizerSaved").GetString()!, StringComparison.Ordinal);
+        Assert.Equal(2, result.GetProperty("limitAfter").GetInt32());
+        Assert.True(new FileInfo(Path.Combine(outDir, "transfer-organizer-desktop.png")).Length > 5_000);
 
         // Behind the pages: the sale and one paid transfer charged per run; each paid transfer paid its sender back once.
         var toss = api.Services.GetRequiredService<Ticketing.Infrastructure.Payments.TossSimulator>();
