@@ -48,6 +48,7 @@ public static class DependencyInjection
         services.AddSingleton<Orders.ISellingRulesCache, Orders.SellingRulesCache>();
         services.AddScoped<Payments.PaymentCompletion>();
         services.AddScoped<Payments.RefundSettlement>();
+        services.AddScoped<Transfers.TransferCompletion>(); // transfer (issue 13.4)
         services.AddOptions<Payments.PaymentPolicy>();
 
         // ---- waitlist (issue 13.1): the hook where seats come back; a host may replace the notifier ----

@@ -168,6 +168,7 @@ app.MapPaymentEndpoints();
 app.MapTicketEndpoints();
 app.MapWaitlistEndpoints(); // waitlist (issue 13.1)
 app.MapDiscountEndpoints(); // discounts (issue 13.2)
+app.MapTransferEndpoints(); // transfer (issue 13.4)
 app.MapAdminJobsDashboard();
 app.MapGuestEndpoints(); // guest booking (issue 13.3)
 

@@ -51,6 +51,8 @@ public interface IAppDbContext
 
     DbSet<Ticketing.Domain.Guests.GuestBooking> GuestBookings { get; }
     // --- end guest booking ---
+    // Transfer (issue 13.4)
+    DbSet<TicketTransfer> TicketTransfers { get; }
 
     DatabaseFacade Database { get; }
 

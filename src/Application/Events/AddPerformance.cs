@@ -42,6 +42,10 @@ public sealed record PerformanceSettings(
     /// <summary>Open to guests (booking with a verified phone, no account). Absent: off on a new performance, unchanged on an update.</summary>
     public bool? GuestBooking { get; init; }
     // --- end guest booking ---
+    // Transfer (issue 13.4): how many times one ticket may change hands; absent = 1, 0 = transfers off.
+    public int? MaxTransfersPerTicket { get; init; }
+
+    public int TransferLimit => MaxTransfersPerTicket ?? Performance.DefaultMaxTransfersPerTicket;
 }
 
 /// <summary>Adds a performance with its whole seat map in one document (a 40,000-seat stadium is one request).</summary>
@@ -83,6 +87,9 @@ internal static class PerformanceSettingsRules
                 .InclusiveBetween(Performance.MinWaitlistOfferMinutes, Performance.MaxWaitlistOfferMinutes)
                 .OverridePropertyName("waitlistOfferMinutes");
             // ---- end waitlist ----
+            // Transfer (issue 13.4)
+            v.RuleFor(x => settings(x).MaxTransfersPerTicket).InclusiveBetween(0, Performance.MaxTransfersPerTicketLimit)
+                .OverridePropertyName("maxTransfersPerTicket");
         });
     }
 }
@@ -155,6 +162,7 @@ public sealed class AddPerformanceHandler(IAppDbContext db, ISeatMapWriter seatW
         var performance = loaded.Value.AddPerformance(request.Settings.ToSchedule(), request.Settings.ToRules(), seatMap, clock.GetUtcNow());
         performance.ChangeWaitlistRules(request.Settings.ToReturnedSeats(), request.Settings.ToWaitlistOfferMinutes()); // waitlist (issue 13.1)
         performance.OpenToGuests(request.Settings.GuestBooking ?? false); // guest booking (issue 13.3)
+        performance.ChangeTransferLimit(request.Settings.TransferLimit); // transfer (issue 13.4)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await seatWriter.WriteAsync(performance.Id, seatMap.Seats, cancellationToken);

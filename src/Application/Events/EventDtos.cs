@@ -25,6 +25,9 @@ public sealed record PerformanceDto(
     /// <summary>Open to guests: fans without an account book with a verified phone.</summary>
     public bool GuestBooking { get; init; }
     // --- end guest booking ---
+
+    // Transfer (issue 13.4)
+    public int MaxTransfersPerTicket { get; init; }
 }
 
 public sealed record EventDetailsDto(

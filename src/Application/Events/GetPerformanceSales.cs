@@ -93,7 +93,7 @@ public sealed class GetPerformanceSalesHandler(IAppDbContext db, TimeProvider cl
         var done = refunds.SingleOrDefault(r => r.Status == RefundStatus.Done);
 
         var tickets = await db.Tickets.AsNoTracking()
-            .Where(t => t.PerformanceId == id && (t.Status == TicketStatus.Valid || t.Status == TicketStatus.CheckedIn))
+            .Where(t => t.PerformanceId == id && (t.Status == TicketStatus.Valid || t.Status == TicketStatus.CheckedIn || t.Status == TicketStatus.TransferPending))
             .GroupBy(t => t.Status)
             .Select(g => new { Status = g.Key, Count = g.Count() })
             .ToListAsync(cancellationToken);

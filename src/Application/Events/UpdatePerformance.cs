@@ -40,6 +40,7 @@ public sealed class UpdatePerformanceHandler(IAppDbContext db, ISellingRulesCach
             performance.OpenToGuests(guestBooking); // guest booking (issue 13.3)
         }
 
+        performance.ChangeTransferLimit(request.Settings.TransferLimit); // transfer (issue 13.4)
         await db.SaveChangesAsync(cancellationToken);
         sellingRules.Invalidate(performance.Id);
         return mapper.Map<PerformanceDto>(performance);

@@ -45,6 +45,7 @@ public static class PaymentMapping
         TicketStatus.CheckedIn => "checkedIn",
         TicketStatus.Voided => "voided",
         TicketStatus.RefundPending => "refundPending",
+        TicketStatus.TransferPending => "transferPending", // transfer (issue 13.4)
         _ => status.ToString(),
     };
 

@@ -42,6 +42,12 @@ public sealed partial class CheckInTicketHandler(IAppDbContext db, ITicketSigner
             return Error.NotFound("ticket.not_found", "No ticket matches this code.");
         }
 
+        // Transfer (issue 13.4): the code the sender kept after a transfer names an older QR serial.
+        if (ticket.QrSerial != code.QrSerial)
+        {
+            return Superseded;
+        }
+
         var organizerId = await db.Performances.AsNoTracking().Where(p => p.Id == ticket.PerformanceId)
             .Join(db.Events, p => p.EventId, e => e.Id, (p, e) => e.OrganizerId)
             .SingleAsync(cancellationToken);
@@ -58,6 +64,8 @@ public sealed partial class CheckInTicketHandler(IAppDbContext db, ITicketSigner
                 return Voided;
             case TicketStatus.RefundPending:
                 return RefundPending;
+            case TicketStatus.TransferPending:
+                return TransferPending;
         }
 
         var now = clock.GetUtcNow();
@@ -76,6 +84,7 @@ public sealed partial class CheckInTicketHandler(IAppDbContext db, ITicketSigner
             {
                 TicketStatus.RefundPending => RefundPending,
                 TicketStatus.Voided => Voided,
+                TicketStatus.TransferPending => TransferPending,
                 _ => AlreadyCheckedIn(current.CheckedInAt),
             };
         }
@@ -88,6 +97,13 @@ public sealed partial class CheckInTicketHandler(IAppDbContext db, ITicketSigner
 
     private static readonly Error RefundPending =
         Error.Conflict("ticket.refund_pending", "A refund of this ticket is in progress; it admits nobody unless the refund is refused.");
+
+    // Transfer (issue 13.4)
+    private static readonly Error TransferPending =
+        Error.Conflict("ticket.transfer_pending", "This ticket is being transferred to another fan; it admits nobody until the transfer is accepted or withdrawn.");
+
+    private static readonly Error Superseded =
+        Error.Conflict("ticket.superseded", "This code was replaced: the ticket was transferred and re-issued with a new code.");
 
     private static Error AlreadyCheckedIn(DateTimeOffset? at) =>
         new Error(ErrorKind.Conflict, "ticket.already_checked_in", "This ticket was already checked in.")

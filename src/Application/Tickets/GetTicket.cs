@@ -23,7 +23,7 @@ public sealed class GetTicketHandler(IAppDbContext db, ITicketSigner signer, IMa
             .SingleOrDefaultAsync(t => t.Id == request.TicketId && t.FanId == request.FanId, cancellationToken);
         return ticket is null
             ? TicketErrors.NotFound
-            : new TicketDetailsDto(mapper.Map<TicketDto>(ticket), signer.Sign(ticket.Id, ticket.PerformanceId, ticket.SeatId));
+            : new TicketDetailsDto(mapper.Map<TicketDto>(ticket), signer.Sign(ticket.Id, ticket.PerformanceId, ticket.SeatId, ticket.QrSerial));
     }
 }
 

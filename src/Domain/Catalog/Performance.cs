@@ -113,6 +113,24 @@ public sealed class Performance
     /// <summary>Opens the performance to guests, or closes it (guest orders already made stay valid).</summary>
     public void OpenToGuests(bool open) => GuestBooking = open;
     // --- end guest booking ---
+
+    // ---- Transfer (issue 13.4): how many times one ticket may change hands (0 = transfers off). ----
+
+    public const int DefaultMaxTransfersPerTicket = 1;
+
+    public const int MaxTransfersPerTicketLimit = 10;
+
+    public int MaxTransfersPerTicket { get; private set; } = DefaultMaxTransfersPerTicket;
+
+    public void ChangeTransferLimit(int maxTransfersPerTicket)
+    {
+        if (maxTransfersPerTicket is < 0 or > MaxTransfersPerTicketLimit)
+        {
+            throw new DomainException("performance.max_transfers_per_ticket", $"Transfers per ticket must be between 0 and {MaxTransfersPerTicketLimit}.");
+        }
+
+        MaxTransfersPerTicket = maxTransfersPerTicket;
+    }
 }
 
 /// <summary>Where seats refunded during the open public sale go (waitlist, issue 13.1).</summary>

@@ -53,6 +53,8 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<Ticketing.Domain.Guests.GuestBooking> GuestBookings => Set<Ticketing.Domain.Guests.GuestBooking>();
     // --- end guest booking ---
+    // Transfer (issue 13.4)
+    public DbSet<TicketTransfer> TicketTransfers => Set<TicketTransfer>();
 
     /// <summary>The filter of the unique index over live order lines, in this provider's SQL dialect.</summary>
     protected abstract string LiveLineFilter { get; }

@@ -14,6 +14,9 @@ public static class RecurringJobIds
     public const string PurgeIdempotencyRecords = "cleanup.idempotency-records";
     public const string PurgePassBindings = "cleanup.pass-bindings";
     public const string PurgeSoldKeys = "cleanup.sold-keys";
+
+    // Transfer (issue 13.4)
+    public const string ReconcileTransfers = "transfers.reconcile";
 }
 
 /// <summary>One recurring job: its id, what it does, when, and how to add it to Hangfire.</summary>
@@ -39,6 +42,10 @@ public static class RecurringJobs
                 (jobs, id, cron, o) => jobs.AddOrUpdate<PurgePassBindingsJob>(id, j => j.RunAsync(CancellationToken.None), cron, o)),
             new(RecurringJobIds.PurgeSoldKeys, "Forgets the seat locks (sold markers) of performances that are over", options.CleanupCron,
                 (jobs, id, cron, o) => jobs.AddOrUpdate<PurgeSoldSeatLocksJob>(id, j => j.RunAsync(CancellationToken.None), cron, o)),
+
+            // Transfer (issue 13.4)
+            new(RecurringJobIds.ReconcileTransfers, "Settles transfers: unknown payments and paybacks (with backoff), lapsed offers", options.TransferReconcileCron,
+                (jobs, id, cron, o) => jobs.AddOrUpdate<ReconcileTransfersJob>(id, j => j.RunAsync(CancellationToken.None), cron, o)),
         ];
     }
 }

@@ -72,6 +72,12 @@ public sealed class SchedulingOptions
 
     /// <summary>How far back the sold-keys clean-up looks: a host down for less than this still catches up.</summary>
     public TimeSpan SoldKeysLookback { get; set; } = TimeSpan.FromDays(7);
+
+    // Transfer (issue 13.4)
+
+    /// <summary>When <c>transfers.reconcile</c> runs: unknown payments and paybacks of transfers, lapsed offers.</summary>
+    [Required, RegularExpression(CronPattern)]
+    public string TransferReconcileCron { get; set; } = "*/10 * * * * *";
 }
 
 public enum JobStorageKind

@@ -38,6 +38,7 @@ internal static class SchedulingServiceCollectionExtensions
         services.AddTransient<ExpireOrdersJob>();
         services.AddTransient<ReconcilePaymentsJob>();
         services.AddTransient<RetryPendingRefundsJob>();
+        services.AddTransient<ReconcileTransfersJob>(); // transfer (issue 13.4)
         services.AddTransient<PurgeIdempotencyRecordsJob>();
         services.AddTransient<PurgePassBindingsJob>();
         services.AddTransient<PurgeSoldSeatLocksJob>();

@@ -24,6 +24,8 @@ public sealed class TicketOptions
 /// <summary>
 /// QR content <c>TKT1.{ticketId:N}.{performanceId}.{seatId}.{signature}</c>, the signature being base64url
 /// HMAC-SHA256 over everything before it. A scanner with the key checks it offline; the server checks it too.
+/// A ticket re-issued by a transfer carries its QR serial before the signature:
+/// <c>TKT1.{ticketId:N}.{performanceId}.{seatId}.{serial}.{signature}</c>.
 /// </summary>
 internal sealed class HmacTicketSigner : ITicketSigner
 {
@@ -38,6 +40,18 @@ internal sealed class HmacTicketSigner : ITicketSigner
     public string Sign(Guid ticketId, long performanceId, long seatId)
     {
         var payload = string.Create(CultureInfo.InvariantCulture, $"{Prefix}.{ticketId:N}.{performanceId}.{seatId}");
+        return payload + "." + Signature(payload);
+    }
+
+    public string Sign(Guid ticketId, long performanceId, long seatId, int qrSerial)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(qrSerial);
+        if (qrSerial == 0)
+        {
+            return Sign(ticketId, performanceId, seatId);
+        }
+
+        var payload = string.Create(CultureInfo.InvariantCulture, $"{Prefix}.{ticketId:N}.{performanceId}.{seatId}.{qrSerial}");
         return payload + "." + Signature(payload);
     }
 
@@ -63,11 +77,23 @@ internal sealed class HmacTicketSigner : ITicketSigner
         }
 
         var parts = payload.Split('.');
+        var serial = 0;
+        if (parts.Length == 5)
+        {
+            // Transfer (issue 13.4): a re-issued ticket's serial.
+            if (!int.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out serial) || serial <= 0)
+            {
+                return null;
+            }
+
+            parts = parts[..4];
+        }
+
         return parts.Length == 4 && parts[0] == Prefix
             && Guid.TryParseExact(parts[1], "N", out var id)
             && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var performanceId)
             && long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var seatId)
-            ? new SignedTicket(id, performanceId, seatId)
+            ? new SignedTicket(id, performanceId, seatId) { QrSerial = serial }
             : null;
     }
 

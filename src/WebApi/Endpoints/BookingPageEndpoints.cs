@@ -21,6 +21,9 @@ internal static class BookingPageEndpoints
         "/book/orders", "/book/orders/{orderId}",
         "/book/waitlist", // waitlist (issue 13.1)
         "/book/guest", "/book/lookup", // guest booking (issue 13.3)
+
+        // Transfer (issue 13.4)
+        "/book/transfers", "/book/transfers/{transferId}",
     ];
 
     public static WebApplication MapBookingPages(this WebApplication app)

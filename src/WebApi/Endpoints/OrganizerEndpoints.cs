@@ -119,6 +119,7 @@ public record PerformanceSettingsRequest(
             ReturnedSeats, WaitlistOfferMinutes) // waitlist (issue 13.1)
         {
             GuestBooking = GuestBooking, // guest booking (issue 13.3)
+            MaxTransfersPerTicket = MaxTransfersPerTicket, // transfer (issue 13.4)
         };
 
     // --- Guest booking (issue 13.3) ---
@@ -126,6 +127,9 @@ public record PerformanceSettingsRequest(
     /// <summary>Open the performance to guests (booking with a verified phone, without an account). Absent on an update: unchanged.</summary>
     public bool? GuestBooking { get; init; }
     // --- end guest booking ---
+
+    // Transfer (issue 13.4): how many times one ticket may change hands (absent = 1, 0 = transfers off).
+    public int? MaxTransfersPerTicket { get; init; }
 }
 
 public sealed record PerformanceRequest(

@@ -36,7 +36,7 @@ public sealed class AdminDashboardTests : IDisposable
 
         var jobs = await admin.GetFromJsonAsync<JsonElement>("/api/admin/jobs");
         Assert.Equal(
-            ["cleanup.idempotency-records", "cleanup.pass-bindings", "cleanup.sold-keys", "orders.expire", "payments.reconcile", "refunds.retry"],
+            ["cleanup.idempotency-records", "cleanup.pass-bindings", "cleanup.sold-keys", "orders.expire", "payments.reconcile", "refunds.retry", "transfers.reconcile"],
             jobs.EnumerateArray().Select(j => j.GetProperty("group").GetString() + "." + j.GetProperty("name").GetString()).Order());
         var expiry = jobs.EnumerateArray().Single(j => j.GetProperty("name").GetString() == "expire");
         Assert.Equal("orders", expiry.GetProperty("group").GetString());

@@ -52,7 +52,7 @@ public sealed class JobsDashboardBrowserTests
             Assert.Equal("/hangfire", new Uri(run.GetProperty("afterLoginUrl").GetString()!).AbsolutePath);
             var recurring = run.GetProperty("recurringText").GetString()!;
             Assert.All(
-                new[] { "orders.expire", "payments.reconcile", "refunds.retry", "cleanup.idempotency-records", "cleanup.pass-bindings", "cleanup.sold-keys" },
+                new[] { "orders.expire", "payments.reconcile", "refunds.retry", "cleanup.idempotency-records", "cleanup.pass-bindings", "cleanup.sold-keys", "transfers.reconcile" },
                 id => Assert.Contains(id, recurring, StringComparison.Ordinal));
             Assert.Equal("/hangfire", run.GetProperty("adminLink").GetString());
             foreach (var name in new[] { "hangfire-recurring-" + size, "admin-" + size })

@@ -20,7 +20,7 @@ namespace Ticketing.WebApi.IntegrationTests.Admin;
 public sealed partial class JobsDashboardTests : IDisposable
 {
     private static readonly string[] RecurringJobIds =
-        ["orders.expire", "payments.reconcile", "refunds.retry", "cleanup.idempotency-records", "cleanup.pass-bindings", "cleanup.sold-keys"];
+        ["orders.expire", "payments.reconcile", "refunds.retry", "cleanup.idempotency-records", "cleanup.pass-bindings", "cleanup.sold-keys", "transfers.reconcile"];
 
     private readonly BookingApiFactory _api = new(jobs: true);
 

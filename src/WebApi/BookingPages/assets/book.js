@@ -38,6 +38,8 @@ const T = {
     gaveBack: '좌석을 반납했습니다.', error: '문제가 발생했습니다: {message}', retry: '다시 시도', notFound: '페이지를 찾을 수 없습니다.',
     live: '실시간', polling: '몇 초마다 갱신', notTogether: '요청한 등급에 나란히 빈 좌석이 없습니다. 매수를 줄이거나 다른 등급을 선택해 주세요.',
     orderNo: '예매번호', togetherOff: '이 서버에서는 아직 연석 예매를 이용할 수 없습니다. 좌석을 직접 선택해 주세요.', slowDown: '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.', remaining: '남은 시간', seatLine: '{grade} {label} {price}', perf: '{title} · {date}',
+    // transfer (issue 13.4)
+    'nav.transfers': '양도', ticket_transferPending: '양도 중',
   },
   en: {
     skip: 'Skip to content', loading: 'Loading…', 'nav.orders': 'My orders', 'nav.login': 'Log in', 'nav.logout': 'Log out',
@@ -74,6 +76,8 @@ const T = {
     gaveBack: 'The seats were given back.', error: 'Something went wrong: {message}', retry: 'Try again', notFound: 'Page not found.',
     live: 'live', polling: 'refreshed every few seconds', notTogether: 'No adjacent free seats of that grade. Try fewer seats or another grade.',
     orderNo: 'Order no.', togetherOff: 'Seats together is not available on this server yet. Please choose seats on the map.', slowDown: 'Too many requests. Please wait a moment and try again.', remaining: 'Time left', seatLine: '{grade} {label} {price}', perf: '{title} · {date}',
+    // transfer (issue 13.4)
+    'nav.transfers': 'Transfers', ticket_transferPending: 'On transfer',
   },
 };
 let lang = localStorage.getItem('lang') || ((navigator.language || 'ko').toLowerCase().startsWith('ko') ? 'ko' : 'en');
@@ -713,7 +717,8 @@ async function orderPage(orderId) {
           .then(r => r.blob()).then(b => { img.src = URL.createObjectURL(b); }).catch(() => { img.alt = '—'; });
       }
       grid.append(h('li', { class: 'ticket ' + tk.status }, tk.status !== 'voided' ? img : null,
-        h('b', {}, `${tk.grade} ${tk.label}`), h('span', {}, won(tk.price)), h('span', { class: 'badge ' + tk.status }, t('ticket_' + tk.status))));
+        h('b', {}, `${tk.grade} ${tk.label}`), h('span', {}, won(tk.price)), h('span', { class: 'badge ' + tk.status }, t('ticket_' + tk.status)),
+        ticketTransferAction(tk, () => orderPage(order.id)))); // transfer (issue 13.4)
     }
     parts.push(grid);
   }
@@ -774,6 +779,7 @@ async function route() {
     else if (path === '/book/waitlist') await waitlistPage(); // waitlist (issue 13.1): assets/waitlist.js
     else if (path === '/book/guest') await GuestPages.verifyPage(); // guest booking
     else if (path === '/book/lookup') await GuestPages.lookupPage(); // guest booking
+    else if (path === '/book/transfers' || path.startsWith('/book/transfers/')) await transfersPage(); // transfer (issue 13.4)
     else page(h('p', {}, t('notFound')));
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;
