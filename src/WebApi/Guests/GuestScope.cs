@@ -37,6 +37,8 @@ internal static class GuestScope
         "GET /api/orders/{orderId}",
         "DELETE /api/orders/{orderId}",
         "GET /api/me/orders",
+        "GET /api/orders/{orderId}/discounts",
+        "PUT /api/orders/{orderId}/discounts",
         "GET /api/orders/{orderId}/cancellation",
         "POST /api/orders/{orderId}/cancellation",
         "POST /api/payments/confirm",

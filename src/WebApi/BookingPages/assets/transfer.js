@@ -35,6 +35,8 @@ function tr(key, vars) {
 // On a ticket of the order page: a "transfer" form for a valid ticket, or the open offer with its cancel button.
 function ticketTransferAction(tk, reload) {
   const box = h('div', { class: 'transfer', 'data-ticket': tk.id });
+  // A guest session (docs/GUEST-BOOKING.md) reaches no transfer endpoint: no action to offer.
+  if (sessionStorage.getItem('guest') === '1') return box;
   if (tk.status === 'transferPending') {
     api('/api/me/transfers').then(r => {
       const open = r.body.sent.find(x => x.ticketId === tk.id && (x.status === 'offered' || x.status === 'paymentPending'));
