@@ -183,9 +183,45 @@ public sealed partial class ConfirmPaymentHandler(
                     {
                         Data = new Dictionary<string, object?> { ["tossCode"] = code, ["orderId"] = order.Number },
                     };
-                await db.SaveChangesAsync(CancellationToken.None);
+                await SaveDeclineAsync(order);
                 return error;
             }
+        }
+    }
+
+    /// <summary>
+    /// Makes a declined order payable again. Reconciliation may have looked at the order while the provider was still
+    /// answering (a confirm slower than <c>Payments:CheckAfterSeconds</c>): then the decline is applied to what it
+    /// saved, and if the order has moved on (reconciliation settled it), the order stays as it is: nothing was charged
+    /// either way, so the fan's answer is still the decline.
+    /// </summary>
+    private async Task SaveDeclineAsync(Order order)
+    {
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+            return;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        var current = await db.Orders.SingleAsync(o => o.Id == order.Id, CancellationToken.None);
+        if (current.Status != OrderStatus.PaymentPending || current.PaymentKey != order.PaymentKey)
+        {
+            return;
+        }
+
+        current.PaymentDeclined(clock.GetUtcNow());
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Reconciliation again, at this very moment: it settles the order from the provider's answer itself.
+            db.ChangeTracker.Clear();
         }
     }
 
@@ -231,10 +267,9 @@ public sealed partial class ConfirmPaymentHandler(
     /// </summary>
     private async Task SettleRecordAsync(long recordId, Result<PaymentResultDto> result)
     {
-        foreach (var entry in db.ChangeTracker.Entries<IdempotencyRecord>().ToList())
-        {
-            entry.State = EntityState.Detached;
-        }
+        // Whatever the confirmation left tracked is saved or abandoned by now; a stale order left behind by a race
+        // with reconciliation must not be saved again with the record (it would fail the whole answer).
+        db.ChangeTracker.Clear();
 
         var stored = await db.IdempotencyRecords.SingleOrDefaultAsync(r => r.Id == recordId, CancellationToken.None);
         if (stored is null || stored.CompletedAt is not null)

@@ -68,6 +68,30 @@ public sealed class GuestBookingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_guest_reaches_the_price_step_of_its_own_order_but_not_the_waitlist_or_transfers()
+    {
+        var organizer = await _p.Api.OrganizerAsync();
+        await SetGuestBookingAsync(organizer, 1, true);
+        var guest = await GuestApi.GuestAsync(_p, "010-2000-0009");
+        var (orderId, _) = await PaymentApi.HoldAsync(guest, [4111L]);
+
+        var step = await guest.GetAsync($"/api/orders/{orderId}/discounts");
+        Assert.Equal(HttpStatusCode.OK, step.StatusCode);
+        var chosen = await guest.PutAsJsonAsync($"/api/orders/{orderId}/discounts", new { seats = new[] { new { seatId = 4111L, discountId = (long?)null } } });
+        Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
+
+        foreach (var refused in new[]
+        {
+            await guest.PostAsJsonAsync("/api/performances/1/waitlist", new { seats = 1 }),
+            await guest.GetAsync("/api/me/transfers"),
+        })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("guest.not_allowed", (await PaymentApi.JsonAsync(refused)).GetProperty("code").GetString());
+        }
+    }
+
+    [Fact]
     public async Task The_number_and_phone_open_the_booking_and_a_wrong_phone_answers_exactly_like_no_such_booking()
     {
         var guest = await GuestApi.GuestAsync(_p, "010-2000-0002");
