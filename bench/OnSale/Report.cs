@@ -1,0 +1,164 @@
+using System.Globalization;
+
+namespace Ticketing.OnSale;
+
+/// <summary>Prints the run's figures and audits; every audit line reads <c>AUDIT name=value ok|FAIL</c>.</summary>
+internal sealed class Report(
+    OnSaleSettings settings,
+    Recorder recorder,
+    FanRecord[] fans,
+    SaleMonitor monitor,
+    DrawReader draw,
+    Audit audit,
+    SharedToss toss,
+    double openingAt,
+    double endAt,
+    double settledSeconds)
+{
+    private int _failures;
+
+    public async Task<int> PrintAsync()
+    {
+        PrintOutcomes();
+        AdmissionRate();
+        Fairness();
+        SoldOut();
+        await DatabaseAsync();
+        Latencies();
+        return _failures;
+    }
+
+    private void PrintOutcomes()
+    {
+        Console.WriteLine("fans by outcome: " + string.Join(", ", fans.GroupBy(f => f.Outcome).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key} {g.Count()}")));
+        Console.WriteLine("answers: " + string.Join(", ", recorder.Answers.Select(a => $"{a.Key}: {a.Value}")));
+        Console.WriteLine($"server errors (5xx or no answer): {recorder.ServerErrors}; confirm answers cut by the provider after processing: {toss.CutAnswers}");
+    }
+
+    /// <summary>The serving counter's slope while the room paced by its rate alone (before the inventory cap or sold out).</summary>
+    private void AdmissionRate()
+    {
+        var window = monitor.Samples.Where(s => s.At > openingAt).TakeWhile(s => s.Opened && s.Pacing == "rate" && !s.SoldOut && s.QueueLength > 0).ToList();
+        if (window.Count < 8 || window[^1].At - window[0].At < 5000)
+        {
+            Check("admission_rate_window_seconds", window.Count < 2 ? 0 : (window[^1].At - window[0].At) / 1000, false);
+            return;
+        }
+
+        var slope = Slope(window.Select(s => (s.At / 1000, (double)s.Serving)).ToList());
+        var deviation = (slope / settings.Rate) - 1;
+        var seconds = (window[^1].At - window[0].At) / 1000;
+        var claimed = fans.Count(f => f.AdmittedAt >= window[0].At && f.AdmittedAt <= window[^1].At) / seconds;
+        Console.WriteLine($"admission: set {settings.Rate}/s; serving counter {slope:F2}/s over {seconds:F1} s paced by rate ({window.Count} samples); " +
+            $"fans who heard 'admitted' in that window {claimed:F1}/s (they hear it at their next poll)");
+        Console.WriteLine("pacing over the sale: " + string.Join(", ", monitor.Samples.Where(s => s.Opened).GroupBy(s => s.Pacing + (s.SoldOut ? "+soldOut" : string.Empty))
+            .Select(g => $"{g.Key} {g.Count() / 4.0:F1} s")));
+        Check("admission_rate_deviation_percent", Math.Round(deviation * 100, 3), Math.Abs(deviation) <= 0.01);
+    }
+
+    /// <summary>
+    /// Overtakes against the draw: a fan told "waiting" with someone still ahead, asked after a fan with a later place
+    /// had already heard "admitted". Places come from the store's draw (<see cref="DrawReader"/>), and every place a
+    /// fan was told must match it.
+    /// </summary>
+    private void Fairness()
+    {
+        var placed = fans.Select(f => (Fan: f, Place: draw.PlaceOf(f.TicketId))).Where(x => x.Place > 0).OrderBy(x => x.Place).ToArray();
+        var joined = fans.Count(f => f.TicketId is not null);
+        var distinct = placed.Select(x => x.Place).Distinct().Count();
+        var outOfRange = placed.Count(x => x.Place > draw.Count);
+        var toldOther = fans.Count(f => f.PlaceSeen > 0 && f.PlaceSeen != draw.PlaceOf(f.TicketId));
+        var changed = fans.Count(f => f.PlaceChanged);
+        Console.WriteLine($"draw: {draw.Count} fans in the pre-queue at the opening, {joined} joins answered, {placed.Length} places from the store's draw " +
+            $"({draw.ReadLate} read after the opening), {fans.Count(f => f.PlaceSeen > 0)} fans were told their place before admission");
+        Check("draw_faults", (placed.Length - distinct) + outOfRange + toldOther + changed + (joined - placed.Length), placed.Length == distinct && outOfRange == 0 && toldOther == 0 && changed == 0 && joined == placed.Length);
+
+        var overtakes = 0;
+        var earliestAdmittedBehind = double.PositiveInfinity;
+        for (var i = placed.Length - 1; i >= 0; i--)
+        {
+            var fan = placed[i].Fan;
+            if (!double.IsNaN(fan.LastWaitingAheadAskedAt) && fan.LastWaitingAheadAskedAt > earliestAdmittedBehind)
+            {
+                overtakes++;
+            }
+
+            if (!double.IsNaN(fan.AdmittedAt))
+            {
+                earliestAdmittedBehind = Math.Min(earliestAdmittedBehind, fan.AdmittedAt);
+            }
+        }
+
+        Check("overtakes", overtakes, overtakes == 0);
+        var wentUp = fans.Sum(f => f.AheadWentUp);
+        Check("ahead_went_up", wentUp, wentUp == 0);
+    }
+
+    private void SoldOut()
+    {
+        if (double.IsNaN(monitor.SoldOutAt))
+        {
+            Check("sold_out", 0, false);
+            return;
+        }
+
+        Console.WriteLine($"time to sold out: {(monitor.SoldOutAt - openingAt) / 1000:F1} s after the opening (inventory 0 available, 0 held); " +
+            $"the room's stats said soldOut {(monitor.RoomSoldOutAt - monitor.SoldOutAt) / 1000:F1} s after that");
+        var told = fans.Where(f => !double.IsNaN(f.SoldOutAt)).Select(f => (f.SoldOutAt - monitor.SoldOutAt) / 1000).OrderBy(x => x).ToArray();
+        if (told.Length > 0)
+        {
+            Console.WriteLine($"fans told sold out: {told.Length:N0}; after it happened: p50 {At(told, 0.5):F1} s, p99 {At(told, 0.99):F1} s, " +
+                $"max {told[^1]:F1} s (at their next poll; earliest {told[0]:F1} s)");
+        }
+
+        var neverTold = fans.Count(f => f.Outcome == "waiting");
+        Check("fans_never_told", neverTold, neverTold == 0);
+    }
+
+    private async Task DatabaseAsync()
+    {
+        Console.WriteLine($"orders by status (0 pending, 1 payment pending, 2 paid, 3 expired, 4 cancelled): " +
+            string.Join(", ", (await audit.OrdersByStatusAsync()).Select(x => $"{x.Status}: {x.Count}")));
+        var tickets = await audit.TicketsAsync();
+        Console.WriteLine($"tickets issued: {tickets} of {settings.Seats} seats; every order final {(double.IsNaN(settledSeconds) ? "NOT within the limit" : $"{settledSeconds:F1} s")} after the last fan");
+        Check("seats_sold_twice", await audit.SeatsSoldTwiceAsync(), null);
+        Check("orders_not_final", await audit.OrdersNotFinalAsync(), null);
+        Check("tickets_without_done_payment", await audit.TicketsWithoutDonePaymentAsync(), null);
+        Check("done_payments_without_tickets", await audit.DonePaymentsWithoutTicketsAsync(), null);
+        Check("provider_charges_without_tickets", await audit.ProviderChargesWithoutTicketsAsync(toss.OrdersWithDonePayments()), null);
+        Check("unsold_seats", settings.Seats - tickets, null);
+    }
+
+    private void Latencies()
+    {
+        foreach (var kind in new[] { "join", "status", "seat-statuses", "hold", "confirm", "cancel" })
+        {
+            var (count, p50, p99) = recorder.Percentiles(kind);
+            Console.WriteLine($"latency {kind,-13} n={count,7:N0}  p50 {p50,8:F1} ms  p99 {p99,8:F1} ms");
+        }
+
+        Console.WriteLine($"run: opening to last fan {(endAt - openingAt) / 1000:F1} s");
+    }
+
+    /// <summary>An audit line; a null verdict means "must be zero".</summary>
+    private void Check(string name, double value, bool? ok)
+    {
+        var passed = ok ?? value == 0;
+        if (!passed)
+        {
+            _failures++;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"AUDIT {name}={value} {(passed ? "ok" : "FAIL")}"));
+    }
+
+    private static double Slope(IReadOnlyList<(double X, double Y)> points)
+    {
+        var mx = points.Average(p => p.X);
+        var my = points.Average(p => p.Y);
+        return points.Sum(p => (p.X - mx) * (p.Y - my)) / points.Sum(p => (p.X - mx) * (p.X - mx));
+    }
+
+    private static double At(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(q * sorted.Length) - 1))];
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+
+namespace Ticketing.OnSale;
+
+/// <summary>
+/// Watches the sale from outside the fans' path, every 250 ms: the room's stats (the serving counter, why it paces)
+/// and the WebApi's inventory, which names the moment nothing is left and no hold can come back (sold out).
+/// </summary>
+internal sealed class SaleMonitor(HttpClient http, OnSaleSettings settings, Recorder recorder, string roomId, long performanceId)
+{
+    private readonly List<RoomSample> _samples = [];
+
+    /// <summary>First moment the inventory said 0 available and 0 held (NaN: never).</summary>
+    public double SoldOutAt { get; private set; } = double.NaN;
+
+    /// <summary>First moment the room's stats said soldOut (NaN: never).</summary>
+    public double RoomSoldOutAt { get; private set; } = double.NaN;
+
+    public IReadOnlyList<RoomSample> Samples => _samples;
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        while (await timer.WaitForNextTickAsync(stop))
+        {
+            await SampleRoomAsync(stop);
+            if (double.IsNaN(SoldOutAt))
+            {
+                await SampleInventoryAsync(stop);
+            }
+        }
+    }
+
+    private async Task SampleRoomAsync(CancellationToken stop)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, settings.Gateways[0] + $"/api/admin/rooms/{roomId}/stats");
+            request.Headers.Add("X-Admin-Key", settings.AdminKey);
+            var asked = recorder.Now;
+            using var response = await http.SendAsync(request, stop);
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(stop));
+            var answered = recorder.Now;
+            var s = json.RootElement;
+            var sample = new RoomSample(
+                (asked + answered) / 2,
+                s.GetProperty("opened").GetBoolean(),
+                s.GetProperty("serving").GetInt64(),
+                s.GetProperty("admitted").GetInt64(),
+                s.GetProperty("queueLength").GetInt64(),
+                s.TryGetProperty("pacing", out var pacing) ? pacing.GetString() ?? "?" : "?",
+                s.TryGetProperty("soldOut", out var sold) && sold.ValueKind == JsonValueKind.True,
+                answered - asked);
+            _samples.Add(sample);
+            if (sample.SoldOut && double.IsNaN(RoomSoldOutAt))
+            {
+                RoomSoldOutAt = answered;
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or KeyNotFoundException)
+        {
+            // One missed sample; the next comes in 250 ms.
+        }
+    }
+
+    private async Task SampleInventoryAsync(CancellationToken stop)
+    {
+        try
+        {
+            var asked = recorder.Now;
+            using var json = JsonDocument.Parse(await http.GetStringAsync(settings.Api + $"/api/inventory?performanceIds={performanceId}", stop));
+            var root = json.RootElement;
+            var performances = root.ValueKind == JsonValueKind.Array ? root : root.GetProperty("performances");
+            foreach (var p in performances.EnumerateArray())
+            {
+                if (p.GetProperty("performanceId").GetInt64() == performanceId
+                    && p.GetProperty("available").GetInt64() == 0 && p.GetProperty("held").GetInt64() == 0)
+                {
+                    SoldOutAt = asked;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            // One missed sample.
+        }
+    }
+}
+
+/// <param name="At">Driver clock, the middle of the request.</param>
+internal sealed record RoomSample(double At, bool Opened, long Serving, long Admitted, long QueueLength, string Pacing, bool SoldOut, double TookMs);
