@@ -48,7 +48,7 @@ internal sealed class Audit(OnSaleSettings settings, long performanceId)
     /// <summary>Orders the provider took money for that have no live ticket in the database (a lost answer never reconciled).</summary>
     public async Task<long> ProviderChargesWithoutTicketsAsync(IReadOnlyCollection<string> orderIds)
     {
-        var withTickets = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var withTickets = new HashSet<Guid>();
         await using var db = await OpenAsync();
         await using var command = db.CreateCommand();
         command.CommandText = "SELECT DISTINCT OrderId FROM Tickets WHERE PerformanceId = $p AND Status <> 2";
@@ -56,10 +56,11 @@ internal sealed class Audit(OnSaleSettings settings, long performanceId)
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            withTickets.Add(reader.GetString(0));
+            withTickets.Add(Guid.Parse(reader.GetString(0)));
         }
 
-        return orderIds.Count(id => !withTickets.Contains(id));
+        // The provider knows the order by its number (the id without dashes); the database by its TEXT id.
+        return orderIds.Count(id => !withTickets.Contains(Guid.Parse(id)));
     }
 
     public async Task<IReadOnlyList<(int Status, long Count)>> OrdersByStatusAsync()

@@ -21,6 +21,11 @@ internal sealed class FanSimulation(
     string[] accountTokens,
     double openingAt)
 {
+    private int _joinsAnswered;
+
+    /// <summary>Joins that have had their answer (whatever it was).</summary>
+    public int JoinsAnswered => Volatile.Read(ref _joinsAnswered);
+
     public async Task RunAsync(FanRecord fan, double joinAt, CancellationToken stop)
     {
         var random = new Random(HashCode.Combine(settings.Seed, fan.Index));
@@ -29,6 +34,7 @@ internal sealed class FanSimulation(
         string ticket;
         using (var join = await SendAsync("join", HttpMethod.Post, Gateway(random) + $"/api/rooms/{roomId}/join", null, stop))
         {
+            Interlocked.Increment(ref _joinsAnswered);
             if (join.Status != 200 && join.Status != 201)
             {
                 fan.Outcome = "failed";
@@ -158,7 +164,8 @@ internal sealed class FanSimulation(
         await Task.Delay(random.Next(500, 2500), stop); // the fan reads the order and opens the payment widget
         if (random.NextDouble() >= 0.8)
         {
-            if (random.NextDouble() < 0.5)
+            // Of the fans who do not pay, most give the seats back; WALK_AWAY of them just leave (the hold expires).
+            if (random.NextDouble() >= settings.WalkAway)
             {
                 await CancelAsync(orderId, token, random, stop);
                 fan.Outcome = "cancelled";

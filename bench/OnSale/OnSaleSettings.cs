@@ -41,7 +41,10 @@ internal sealed record OnSaleSettings
     public int SettleSeconds { get; init; } = 120;
 
     /// <summary>The whole sale's limit (opening to the last fan's final answer).</summary>
-    public int SaleTimeoutSeconds { get; init; } = 240;
+    public int SaleTimeoutSeconds { get; init; } = 200;
+
+    /// <summary>Share of the fans who do not pay that leave without cancelling (their holds expire after the performance's minute).</summary>
+    public double WalkAway { get; init; } = 0.1;
 
     public int Seed { get; init; } = Environment.TickCount;
 
@@ -71,7 +74,8 @@ internal sealed record OnSaleSettings
             // At most 100 seats per account (the performance's limit): 40 per account on average leaves room.
             Accounts = Or("ACCOUNTS", Math.Max(4, seats / 40)),
             SettleSeconds = Or("SETTLE_SECONDS", 120),
-            SaleTimeoutSeconds = Or("SALE_TIMEOUT_SECONDS", 240),
+            SaleTimeoutSeconds = Or("SALE_TIMEOUT_SECONDS", 200),
+            WalkAway = Or("WALK_AWAY", 0.1),
             Seed = Or("SEED", Environment.TickCount),
         };
     }

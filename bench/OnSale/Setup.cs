@@ -53,7 +53,7 @@ internal sealed class Setup(HttpClient http, OnSaleSettings settings)
     public async Task<long[]> SeatIdsAsync(long performanceId)
     {
         using var layout = JsonDocument.Parse(await http.GetStringAsync(settings.Api + $"/api/performances/{performanceId}/seats/layout"));
-        return layout.RootElement.GetProperty("seats").GetProperty("id").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        return layout.RootElement.GetProperty("id").EnumerateArray().Select(e => e.GetInt64()).ToArray();
     }
 
     /// <summary>
@@ -101,7 +101,9 @@ internal sealed class Setup(HttpClient http, OnSaleSettings settings)
             {
                 performanceIds = new[] { performanceId },
                 ratePerSecond = settings.Rate,
-                passLifetimeSeconds = 60,
+                // Long enough to hold seats on a loaded machine; short, because the inventory cap counts a fan as
+                // "not done" until the pass ends, and the last seats go round at that pace.
+                passLifetimeSeconds = 30,
                 opensAt,
                 mode = "scheduled",
                 identity = "anonymous",
