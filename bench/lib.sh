@@ -17,9 +17,15 @@ bench_cleanup() {
   if [ "${KEEP_WORK:-0}" = 1 ]; then echo "logs and database kept in $BENCH_WORK"; else rm -rf "$BENCH_WORK"; fi
 }
 
-# A loopback port nothing listens on (the kernel picks it).
-bench_free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+# bench_free_ports N: N distinct loopback ports nothing listens on (from a random start in 20000-59999, each one
+# refusing a connection), on one line.
+bench_free_ports() {
+  local p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000)) found=()
+  while [ "${#found[@]}" -lt "$1" ]; do
+    p=$(( p >= 59999 ? 20000 : p + 1 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || found+=("$p")
+  done
+  echo "${found[*]}"
 }
 
 # bench_track PID NAME: stop it at exit, and name it in the CPU report.

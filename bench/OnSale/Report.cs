@@ -36,28 +36,31 @@ internal sealed class Report(
         Console.WriteLine($"server errors (5xx or no answer): {recorder.ServerErrors}; confirm answers cut by the provider after processing: {toss.CutAnswers}");
     }
 
-    /// <summary>The serving counter's slope while the room paced by its rate alone (before the inventory cap or sold out).</summary>
+    /// <summary>
+    /// Fans admitted per second: the store's serving counter (places called) per second of the store's own clock,
+    /// read from Redis with the second it was advanced to, over the time the room paced by its rate alone (from the
+    /// opening until the stats first name another reason: the inventory cap, sold out, or an empty line).
+    /// </summary>
     private void AdmissionRate()
     {
-        var paced = monitor.Samples.Where(s => s.At > openingAt).TakeWhile(s => s.Opened && s.Pacing == "rate" && !s.SoldOut && s.QueueLength > 0).ToList();
-
-        // A sample's time is the middle of its request; on a loaded machine only the quick answers say when the counter was read.
-        var quick = paced.Where(s => s.TookMs <= 100).ToList();
-        var window = quick.Count >= 8 && quick[^1].At - quick[0].At >= 5000 ? quick : paced;
-        if (window.Count < 8 || window[^1].At - window[0].At < 5000)
+        var firstOther = monitor.Samples.Where(s => s.At > openingAt && s.Opened).FirstOrDefault(s => s.Pacing != "rate" || s.SoldOut || s.QueueLength == 0);
+        var lastRate = monitor.Samples.Where(s => s.At > openingAt && s.Opened && s.Pacing == "rate" && !s.SoldOut && s.QueueLength > 0
+            && (firstOther is null || s.At < firstOther.At)).Select(s => s.At).DefaultIfEmpty(double.NaN).Last();
+        var window = monitor.Counter.Where(c => c.At <= lastRate).ToList();
+        if (window.Count < 2 || window[^1].Tick - window[0].Tick < 5)
         {
-            Check("admission_rate_window_seconds", window.Count < 2 ? 0 : (window[^1].At - window[0].At) / 1000, false);
+            Check("admission_rate_window_seconds", window.Count < 2 ? 0 : window[^1].Tick - window[0].Tick, false);
             return;
         }
 
-        var slope = Slope(window.Select(s => (s.At / 1000, (double)s.Serving)).ToList());
-        var deviation = (slope / settings.Rate) - 1;
-        var seconds = (window[^1].At - window[0].At) / 1000;
-        var claimed = fans.Count(f => f.AdmittedAt >= window[0].At && f.AdmittedAt <= window[^1].At) / seconds;
-        Console.WriteLine($"admission: set {settings.Rate}/s; serving counter {slope:F2}/s over {seconds:F1} s paced by rate ({window.Count} samples); " +
-            $"fans who heard 'admitted' in that window {claimed:F1}/s (they hear it at their next poll)");
-        Console.WriteLine("pacing over the sale: " + string.Join(", ", monitor.Samples.Where(s => s.Opened).GroupBy(s => s.Pacing + (s.SoldOut ? "+soldOut" : string.Empty))
-            .Select(g => $"{g.Key} {g.Count() / 4.0:F1} s")));
+        var seconds = window[^1].Tick - window[0].Tick;
+        var rate = (window[^1].Serving - window[0].Serving) / (double)seconds;
+        var deviation = (rate / settings.Rate) - 1;
+        var heard = fans.Count(f => f.AdmittedAt >= window[0].At && f.AdmittedAt <= window[^1].At) / ((window[^1].At - window[0].At) / 1000);
+        Console.WriteLine($"admission: set {settings.Rate}/s; the store's serving counter {rate:F2}/s over {seconds} s of its clock paced by rate alone; " +
+            $"fans who heard 'admitted' then {heard:F1}/s (they hear it at their next poll)");
+        Console.WriteLine("pacing over the sale (stats samples): " + string.Join(", ", monitor.Samples.Where(s => s.Opened).GroupBy(s => s.Pacing + (s.SoldOut ? "+soldOut" : string.Empty))
+            .Select(g => $"{g.Key} {g.Count()}")));
         Check("admission_rate_deviation_percent", Math.Round(deviation * 100, 3), Math.Abs(deviation) <= 0.01);
     }
 
@@ -162,13 +165,6 @@ internal sealed class Report(
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"AUDIT {name}={value} {(passed ? "ok" : "FAIL")}"));
-    }
-
-    private static double Slope(IReadOnlyList<(double X, double Y)> points)
-    {
-        var mx = points.Average(p => p.X);
-        var my = points.Average(p => p.Y);
-        return points.Sum(p => (p.X - mx) * (p.Y - my)) / points.Sum(p => (p.X - mx) * (p.X - mx));
     }
 
     private static double At(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(q * sorted.Length) - 1))];

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using StackExchange.Redis;
 
 namespace Ticketing.OnSale;
 
@@ -9,6 +11,7 @@ namespace Ticketing.OnSale;
 internal sealed class SaleMonitor(HttpClient http, OnSaleSettings settings, Recorder recorder, string roomId, long performanceId)
 {
     private readonly List<RoomSample> _samples = [];
+    private readonly List<CounterSample> _counter = [];
 
     /// <summary>First moment the inventory said 0 available and 0 held (NaN: never).</summary>
     public double SoldOutAt { get; private set; } = double.NaN;
@@ -18,11 +21,17 @@ internal sealed class SaleMonitor(HttpClient http, OnSaleSettings settings, Reco
 
     public IReadOnlyList<RoomSample> Samples => _samples;
 
+    /// <summary>The serving counter and the second it was advanced to, read from the queue store itself.</summary>
+    public IReadOnlyList<CounterSample> Counter => _counter;
+
     public async Task RunAsync(CancellationToken stop)
     {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(settings.Redis);
+        var state = (RedisKey)("wr:{" + roomId + "}:st");
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         while (await timer.WaitForNextTickAsync(stop))
         {
+            await SampleCounterAsync(redis.GetDatabase(), state);
             await SampleRoomAsync(stop);
             if (double.IsNaN(SoldOutAt))
             {
@@ -63,6 +72,22 @@ internal sealed class SaleMonitor(HttpClient http, OnSaleSettings settings, Reco
         }
     }
 
+    private async Task SampleCounterAsync(IDatabase redis, RedisKey state)
+    {
+        try
+        {
+            var values = await redis.HashGetAsync(state, ["opened", "tick", "serving"]);
+            if ((string?)values[0] == "1")
+            {
+                _counter.Add(new CounterSample(recorder.Now, long.Parse((string)values[1]!, CultureInfo.InvariantCulture), long.Parse((string)values[2]!, CultureInfo.InvariantCulture)));
+            }
+        }
+        catch (RedisException)
+        {
+            // One missed sample.
+        }
+    }
+
     private async Task SampleInventoryAsync(CancellationToken stop)
     {
         try
@@ -86,6 +111,10 @@ internal sealed class SaleMonitor(HttpClient http, OnSaleSettings settings, Reco
         }
     }
 }
+
+/// <param name="At">Driver clock, when read.</param>
+/// <param name="Tick">The last whole second (Unix) the room was advanced to; <paramref name="Serving"/> is the counter then.</param>
+internal sealed record CounterSample(double At, long Tick, long Serving);
 
 /// <param name="At">Driver clock, the middle of the request.</param>
 internal sealed record RoomSample(double At, bool Opened, long Serving, long Admitted, long QueueLength, string Pacing, bool SoldOut, double TookMs);

@@ -101,9 +101,9 @@ internal sealed class Setup(HttpClient http, OnSaleSettings settings)
             {
                 performanceIds = new[] { performanceId },
                 ratePerSecond = settings.Rate,
-                // Long enough to hold seats on a loaded machine; short, because the inventory cap counts a fan as
-                // "not done" until the pass ends, and the last seats go round at that pace.
-                passLifetimeSeconds = 30,
+                // Long enough to hold seats on a loaded machine (30 s was not: holds waited past it); short, because
+                // the inventory cap counts a fan as "not done" until the pass ends, and the last seats go round at that pace.
+                passLifetimeSeconds = 60,
                 opensAt,
                 mode = "scheduled",
                 identity = "anonymous",
