@@ -38,27 +38,34 @@ internal sealed class Report(
 
     /// <summary>
     /// Fans admitted per second: the store's serving counter (places called) per second of the store's own clock,
-    /// read from Redis with the second it was advanced to, over the time the room paced by its rate alone (from the
-    /// opening until the stats first name another reason: the inventory cap, sold out, or an empty line).
+    /// read from Redis with the second it was advanced to, over every stretch between two readings where the room
+    /// paced by its rate alone: the inventory cap left room for more than two seconds' worth of fans at both ends
+    /// (read in the same Redis transaction), and the line was not empty.
     /// </summary>
     private void AdmissionRate()
     {
-        var firstOther = monitor.Samples.Where(s => s.At > openingAt && s.Opened).FirstOrDefault(s => s.Pacing != "rate" || s.SoldOut || s.QueueLength == 0);
-        var lastRate = monitor.Samples.Where(s => s.At > openingAt && s.Opened && s.Pacing == "rate" && !s.SoldOut && s.QueueLength > 0
-            && (firstOther is null || s.At < firstOther.At)).Select(s => s.At).DefaultIfEmpty(double.NaN).Last();
-        var window = monitor.Counter.Where(c => c.At <= lastRate).ToList();
-        if (window.Count < 2 || window[^1].Tick - window[0].Tick < 5)
+        var samples = monitor.Counter;
+        long called = 0, seconds = 0;
+        for (var i = 1; i < samples.Count; i++)
         {
-            Check("admission_rate_window_seconds", window.Count < 2 ? 0 : window[^1].Tick - window[0].Tick, false);
+            var (a, b) = (samples[i - 1], samples[i]);
+            if (b.Tick > a.Tick && a.Headroom > 2 * settings.Rate && b.Headroom > 2 * settings.Rate && b.Serving < settings.Fans)
+            {
+                called += b.Serving - a.Serving;
+                seconds += b.Tick - a.Tick;
+            }
+        }
+
+        if (seconds < 5)
+        {
+            Check("admission_rate_seconds", seconds, false);
             return;
         }
 
-        var seconds = window[^1].Tick - window[0].Tick;
-        var rate = (window[^1].Serving - window[0].Serving) / (double)seconds;
+        var rate = called / (double)seconds;
         var deviation = (rate / settings.Rate) - 1;
-        var heard = fans.Count(f => f.AdmittedAt >= window[0].At && f.AdmittedAt <= window[^1].At) / ((window[^1].At - window[0].At) / 1000);
-        Console.WriteLine($"admission: set {settings.Rate}/s; the store's serving counter {rate:F2}/s over {seconds} s of its clock paced by rate alone; " +
-            $"fans who heard 'admitted' then {heard:F1}/s (they hear it at their next poll)");
+        Console.WriteLine($"admission: set {settings.Rate}/s; the store's serving counter {rate:F2}/s ({called} places in {seconds} s of its clock " +
+            "paced by rate alone)");
         Console.WriteLine("pacing over the sale (stats samples): " + string.Join(", ", monitor.Samples.Where(s => s.Opened).GroupBy(s => s.Pacing + (s.SoldOut ? "+soldOut" : string.Empty))
             .Select(g => $"{g.Key} {g.Count()}")));
         Check("admission_rate_deviation_percent", Math.Round(deviation * 100, 3), Math.Abs(deviation) <= 0.01);

@@ -31,7 +31,7 @@ internal sealed class SaleMonitor(HttpClient http, OnSaleSettings settings, Reco
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         while (await timer.WaitForNextTickAsync(stop))
         {
-            await SampleCounterAsync(redis.GetDatabase(), state);
+            await SampleCounterAsync(redis.GetDatabase(), state, "wr:{" + roomId + "}:");
             await SampleRoomAsync(stop);
             if (double.IsNaN(SoldOutAt))
             {
@@ -72,14 +72,28 @@ internal sealed class SaleMonitor(HttpClient http, OnSaleSettings settings, Reco
         }
     }
 
-    private async Task SampleCounterAsync(IDatabase redis, RedisKey state)
+    private async Task SampleCounterAsync(IDatabase redis, RedisKey state, string prefix)
     {
         try
         {
-            var values = await redis.HashGetAsync(state, ["opened", "tick", "serving"]);
-            if ((string?)values[0] == "1")
+            // One transaction: the counter, the controller's inventory cap and the active passes at one instant.
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var batch = redis.CreateTransaction();
+            var values = batch.HashGetAsync(state, ["opened", "tick", "serving"]);
+            var inventory = batch.HashGetAsync(prefix + "inv", ["until", "icap"]);
+            var active = batch.SortedSetLengthAsync(prefix + "act", now, double.PositiveInfinity);
+            await batch.ExecuteAsync();
+            var v = await values;
+            if ((string?)v[0] == "1")
             {
-                _counter.Add(new CounterSample(recorder.Now, long.Parse((string)values[1]!, CultureInfo.InvariantCulture), long.Parse((string)values[2]!, CultureInfo.InvariantCulture)));
+                var inv = await inventory;
+                var capValid = inv[0].HasValue && long.Parse((string)inv[0]!, CultureInfo.InvariantCulture) > now;
+                var cap = capValid && long.TryParse((string?)inv[1], CultureInfo.InvariantCulture, out var c) && c >= 0 ? c : long.MaxValue;
+                _counter.Add(new CounterSample(
+                    recorder.Now,
+                    long.Parse((string)v[1]!, CultureInfo.InvariantCulture),
+                    long.Parse((string)v[2]!, CultureInfo.InvariantCulture),
+                    cap == long.MaxValue ? long.MaxValue : cap - await active));
             }
         }
         catch (RedisException)
@@ -114,7 +128,8 @@ internal sealed class SaleMonitor(HttpClient http, OnSaleSettings settings, Reco
 
 /// <param name="At">Driver clock, when read.</param>
 /// <param name="Tick">The last whole second (Unix) the room was advanced to; <paramref name="Serving"/> is the counter then.</param>
-internal sealed record CounterSample(double At, long Tick, long Serving);
+/// <param name="Headroom">Passes the inventory cap still allows beyond the active ones (MaxValue: no cap in force).</param>
+internal sealed record CounterSample(double At, long Tick, long Serving, long Headroom);
 
 /// <param name="At">Driver clock, the middle of the request.</param>
 internal sealed record RoomSample(double At, bool Opened, long Serving, long Admitted, long QueueLength, string Pacing, bool SoldOut, double TookMs);

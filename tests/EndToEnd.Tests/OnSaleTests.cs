@@ -8,8 +8,10 @@ namespace Ticketing.EndToEnd.Tests;
 
 /// <summary>
 /// The on-sale benchmark, small: <c>bench/onsale</c> with 2,000 fans and 1,000 seats (two WaitingRoom and two WebApi
-/// processes on one redis-server and one SQLite file, the driver bench/OnSale) must keep every audit zero.
+/// processes on one redis-server and one SQLite file, the driver bench/OnSale) must keep every audit zero. It runs
+/// alone (a load run beside the browser walks would slow both), after the other collections.
 /// </summary>
+[Collection(OnSaleCollection.Name)]
 public sealed partial class OnSaleTests(ITestOutputHelper log)
 {
     /// <summary>The audits that must read 0 (the admission rate is checked by the script itself, within 1%).</summary>
@@ -113,4 +115,10 @@ public sealed partial class OnSaleTests(ITestOutputHelper log)
             return bin >= 0 && bin + 1 < parts.Length ? parts[bin + 1] : "Release";
         }
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class OnSaleCollection
+{
+    public const string Name = "the on-sale load run";
 }
