@@ -13,7 +13,7 @@ public sealed class ConfirmRacingReconciliationTests : IAsyncLifetime
     private static readonly TimeSpan TossAnswersAfter = TimeSpan.FromSeconds(6);
     private PaymentApi _p = null!;
 
-    public async Task InitializeAsync() => _p = await PaymentApi.StartAsync(attemptTimeoutMs: 60_000);
+    public async Task InitializeAsync() => _p = await PaymentApi.StartAsync(api => api.With("Payments:Toss:TotalTimeoutMilliseconds", "60000"), attemptTimeoutMs: 30_000);
 
     public async Task DisposeAsync() => await _p.DisposeAsync();
 
