@@ -31,7 +31,13 @@ internal sealed class EfPendingOrderWriter(AppDbContext db, IUniqueViolationDete
             var taken = await db.OrderLines.AsNoTracking()
                 .Where(l => l.PerformanceId == order.PerformanceId && l.IsLive && seatIds.Contains(l.SeatId))
                 .Select(l => l.SeatId).ToListAsync(cancellationToken);
-            return PlaceOrderOutcome.SeatsTaken(taken.Count > 0 ? taken : seatIds);
+
+            // Nothing holds the seats any more: another hold closed the lapsed order in the way between this one's
+            // insert and its own look (a lapsed order of two seats, two crowds): one more try, and the index decides.
+            if (taken.Count > 0 || !await TryAddAsync(order, cancellationToken))
+            {
+                return PlaceOrderOutcome.SeatsTaken(taken.Count > 0 ? taken : seatIds);
+            }
         }
 
         // A fan racing their own holds could pass the check above twice; the committed total decides.
