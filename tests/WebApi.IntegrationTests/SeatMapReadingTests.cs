@@ -40,6 +40,7 @@ public sealed class SeatMapReadingTests
         var clients = Enumerable.Range(0, requests).Select(_ => api.CreateClient()).ToList();
         var answers = clients.Select(c => c.GetAsync("/api/performances/1/seats")).ToList();
         await counts.WaitForAsync("ticketing.seatmap.read_waits", requests - 1);
+        await gate.Reached.WaitAsync(TimeSpan.FromSeconds(30)); // and the one reading is held at the gate
         gate.Open();
         var responses = await Task.WhenAll(answers);
 
@@ -180,11 +181,20 @@ public sealed class SeatMapReadingTests
     private sealed class VersionGate
     {
         private volatile TaskCompletionSource _open = Opened();
+        private volatile TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _passed;
 
+        /// <summary>Readings that found the gate closed and waited at it.</summary>
         public int Passed => _passed;
 
-        public void Close() => _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Completes when a reading arrives at the closed gate.</summary>
+        public Task Reached => _reached.Task;
+
+        public void Close()
+        {
+            _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
 
         public void Open() => _open.TrySetResult();
 
@@ -211,8 +221,9 @@ public sealed class SeatMapReadingTests
                 var open = gate._open.Task;
                 if (!open.IsCompleted)
                 {
-                    await open.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
                     Interlocked.Increment(ref gate._passed);
+                    gate._reached.TrySetResult();
+                    await open.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
                 }
 
                 return await inner.GetVersionAsync(performanceId, cancellationToken);
