@@ -1,12 +1,7 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Ticketing.Domain.Orders;
 using Ticketing.Infrastructure.Persistence;
-using Ticketing.WaitingRoom.Tests.Infrastructure;
 using Ticketing.WebApi.IntegrationTests.Holds;
 
 namespace Ticketing.WebApi.IntegrationTests.Booking;
@@ -21,29 +16,18 @@ public sealed class GuestPagesBrowserTests
     [Fact]
     public async Task A_guest_verifies_a_phone_books_pays_then_looks_the_booking_up_and_cancels_at_phone_and_desktop_width()
     {
-        Assert.True(File.Exists("/usr/bin/chromium"), "apt-get install -y chromium");
-        await Node.EnsurePackagesAsync();
         using var api = new BookingApiFactory().With("Sms:Provider", "Simulated").With("Sms:AllowSimulated", "true");
-        api.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        api.StartServer();
-        var baseUrl = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var baseUrl = api.StartOnLoopback();
 
-        var outDir = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        var (code, walk) = await Node.RunAsync(
-            "node",
-            ["guest-walk.mjs"],
-            TimeSpan.FromSeconds(240),
+        var outDir = BrowserWalk.ScreenshotFolder;
+        var result = await BrowserWalk.RunAsync(
+            "guest-walk.mjs",
+            baseUrl,
             new Dictionary<string, string>
             {
-                ["BASE_URL"] = baseUrl,
                 ["PERFORMANCE"] = "1",
-                ["OUT_DIR"] = outDir,
-                ["CHROMIUM"] = "/usr/bin/chromium",
-            });
-        var line = walk.Split('\n').LastOrDefault(l => l.StartsWith('{')) ?? walk;
-        using var doc = JsonDocument.Parse(line);
-        var result = doc.RootElement;
-        Assert.True(code == 0 && result.GetProperty("ok").GetBoolean(), walk);
+            },
+            timeoutSeconds: 240);
 
         // The organizer's switch on the sales page writes the performance's setting (and the walk turned it back on).
         var organizer = result.GetProperty("organizer");

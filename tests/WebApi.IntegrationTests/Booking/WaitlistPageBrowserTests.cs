@@ -1,12 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Ticketing.Infrastructure.Persistence;
-using Ticketing.WaitingRoom.Tests.Infrastructure;
 using Ticketing.WebApi.IntegrationTests.Holds;
 
 namespace Ticketing.WebApi.IntegrationTests.Booking;
@@ -22,32 +19,20 @@ public sealed class WaitlistPageBrowserTests
     [Fact]
     public async Task A_fan_joins_the_waitlist_and_gets_an_offer_live_at_phone_and_desktop_width()
     {
-        Assert.True(File.Exists("/usr/bin/chromium"), "apt-get install -y chromium");
-        await Node.EnsurePackagesAsync();
         using var api = new BookingApiFactory();
-        api.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        api.StartServer();
-        var baseUrl = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var baseUrl = api.StartOnLoopback();
         await WaitlistRuleAsync(api);
 
-        var outDir = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        var (code, walk) = await Node.RunAsync(
-            "node",
-            ["waitlist-walk.mjs"],
-            TimeSpan.FromSeconds(180),
+        var outDir = BrowserWalk.ScreenshotFolder;
+        var result = await BrowserWalk.RunAsync(
+            "waitlist-walk.mjs",
+            baseUrl,
             new Dictionary<string, string>
             {
-                ["BASE_URL"] = baseUrl,
                 ["PERFORMANCE"] = "1",
                 ["SEATS_PHONE"] = "4601,4602",
                 ["SEATS_DESKTOP"] = "4611,4612",
-                ["OUT_DIR"] = outDir,
-                ["CHROMIUM"] = "/usr/bin/chromium",
             });
-        var line = walk.Split('\n').LastOrDefault(l => l.StartsWith('{')) ?? walk;
-        using var doc = JsonDocument.Parse(line);
-        var result = doc.RootElement;
-        Assert.True(code == 0 && result.GetProperty("ok").GetBoolean(), walk);
 
         foreach (var size in new[] { "phone", "desktop" })
         {

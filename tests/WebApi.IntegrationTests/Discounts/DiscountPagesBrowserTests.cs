@@ -1,12 +1,8 @@
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Ticketing.Infrastructure.Persistence;
-using Ticketing.WaitingRoom.Tests.Infrastructure;
+using Ticketing.WebApi.IntegrationTests.Booking;
 using Ticketing.WebApi.IntegrationTests.Holds;
 
 namespace Ticketing.WebApi.IntegrationTests.Discounts;
@@ -22,25 +18,19 @@ public sealed class DiscountPagesBrowserTests
     [Fact]
     public async Task A_fan_prices_seats_with_a_discount_and_a_coupon_and_pays_the_discounted_total_at_phone_and_desktop_width()
     {
-        Assert.True(File.Exists("/usr/bin/chromium"), "apt-get install -y chromium");
-        await Node.EnsurePackagesAsync();
         using var api = new BookingApiFactory();
-        api.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        api.StartServer();
-        var baseUrl = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var baseUrl = api.StartOnLoopback();
         using var organizer = await api.OrganizerAsync();
         var early = await DiscountApi.CreateIdAsync(organizer, new { name = "조기예매 Early bird", kind = "percent", value = 10, quantityLimit = 100 });
         var youth = await DiscountApi.CreateIdAsync(organizer, new { name = "청소년 Youth", kind = "amount", value = 20_000, grade = "S", rule = "만 24세 이하, 입장 시 신분증 확인 / Age 24 or under: ID at the door" });
         var coupon = await DiscountApi.CreateAsync(organizer, new { name = "팬클럽 Fan club", kind = "amount", value = 5_000, quantityLimit = 50, couponCode = "FANCLUB26" });
 
-        var outDir = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        var (code, walk) = await Node.RunAsync(
-            "node",
-            ["discounts-walk.mjs"],
-            TimeSpan.FromSeconds(180),
+        var outDir = BrowserWalk.ScreenshotFolder;
+        var result = await BrowserWalk.RunAsync(
+            "discounts-walk.mjs",
+            baseUrl,
             new Dictionary<string, string>
             {
-                ["BASE_URL"] = baseUrl,
                 ["PERFORMANCE"] = "1",
                 ["EARLY"] = early.ToString(CultureInfo.InvariantCulture),
                 ["YOUTH"] = youth.ToString(CultureInfo.InvariantCulture),
@@ -48,13 +38,7 @@ public sealed class DiscountPagesBrowserTests
                 ["COUPON_CODE"] = "FANCLUB26",
                 ["SEATS_PHONE"] = "2311,2312",
                 ["SEATS_DESKTOP"] = "2321,2322",
-                ["OUT_DIR"] = outDir,
-                ["CHROMIUM"] = "/usr/bin/chromium",
             });
-        var line = walk.Split('\n').LastOrDefault(l => l.StartsWith('{')) ?? walk;
-        using var doc = JsonDocument.Parse(line);
-        var result = doc.RootElement;
-        Assert.True(code == 0 && result.GetProperty("ok").GetBoolean(), walk);
 
         var orders = new List<Guid>();
         foreach (var size in new[] { "phone", "desktop" })

@@ -1,9 +1,5 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Ticketing.WaitingRoom.Tests.Infrastructure;
+using Ticketing.WebApi.IntegrationTests.Booking;
 using Ticketing.WebApi.IntegrationTests.Holds;
 
 namespace Ticketing.WebApi.IntegrationTests.Transfers;
@@ -19,32 +15,20 @@ public sealed class TransferPagesBrowserTests
     [Fact]
     public async Task A_fan_transfers_tickets_free_and_at_face_value_in_the_browser_at_phone_and_desktop_width()
     {
-        Assert.True(File.Exists("/usr/bin/chromium"), "apt-get install -y chromium");
-        await Node.EnsurePackagesAsync();
         using var api = new BookingApiFactory();
-        api.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        api.StartServer();
-        var baseUrl = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var baseUrl = api.StartOnLoopback();
 
-        var outDir = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        var (code, walk) = await Node.RunAsync(
-            "node",
-            ["transfer-walk.mjs"],
-            TimeSpan.FromSeconds(180),
+        var outDir = BrowserWalk.ScreenshotFolder;
+        var result = await BrowserWalk.RunAsync(
+            "transfer-walk.mjs",
+            baseUrl,
             new Dictionary<string, string>
             {
-                ["BASE_URL"] = baseUrl,
                 ["PERFORMANCE"] = "1",
                 ["FIRST_SEAT"] = "301",
-                ["OUT_DIR"] = outDir,
-                ["CHROMIUM"] = "/usr/bin/chromium",
                 ["ORGANIZER_EMAIL"] = Ticketing.Infrastructure.Persistence.DemoData.OrganizerEmail,
                 ["ORGANIZER_PASSWORD"] = Ticketing.Infrastructure.Persistence.DemoData.OrganizerPassword,
             });
-        var line = walk.Split('\n').LastOrDefault(l => l.StartsWith('{')) ?? walk;
-        using var doc = JsonDocument.Parse(line);
-        var result = doc.RootElement;
-        Assert.True(code == 0 && result.GetProperty("ok").GetBoolean(), walk);
 
         foreach (var size in new[] { "phone", "desktop" })
         {
